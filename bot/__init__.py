@@ -1,0 +1,1 @@
+"""The inner-thigh daily coach: a Telegram bot that coaches one habit well."""

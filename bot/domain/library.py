@@ -1,0 +1,141 @@
+"""The exercise library as frozen domain objects.
+
+The files in `content/` are parsed and validated by `bot.library`; this module only defines
+what the rest of the code sees, so the domain never depends on pydantic or YAML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    STRETCH = "stretch"
+    STRENGTH = "strength"
+
+
+class Area(StrEnum):
+    BALANCE = "balance"
+    HIPS = "hips"
+    KNEES = "knees"
+    ANKLES = "ankles"
+
+
+class Evidence(StrEnum):
+    """How well the research supports an area's claim, said plainly to the person."""
+
+    STRONG = "strong"
+    INDIRECT = "indirect"
+    WEAK = "weak"
+    NOT_SUPPORTED = "not_supported"
+
+
+class Equipment(StrEnum):
+    NONE = "none"
+    CHAIR = "chair"
+    WALL = "wall"
+    PILLOW = "pillow"  # a pillow, cushion or soft ball to squeeze
+    BAND = "band"
+    BENCH = "bench"  # a bench, sofa or sturdy box at about knee-to-hip height
+    PARTNER = "partner"
+
+
+class Position(StrEnum):
+    STANDING = "standing"
+    SEATED = "seated"
+    FLOOR = "floor"
+    KNEELING = "kneeling"
+
+
+FLOOR_POSITIONS: frozenset[Position] = frozenset({Position.FLOOR, Position.KNEELING})
+
+
+class Contraindication(StrEnum):
+    """Answers of the safety screen (EVIDENCE.md) that rule a move out."""
+
+    HIP_REPLACEMENT_POSTERIOR = "hip_replacement_posterior"  # no crossing midline, no deep flexion
+    HIP_REPLACEMENT_ANTERIOR = "hip_replacement_anterior"  # no wide separation, no external rotation
+    PREGNANCY = "pregnancy"  # pregnancy or pelvic girdle pain: no wide-legged loading
+    RECENT_GROIN_STRAIN = "recent_groin_strain"  # last six weeks: pain-free squeezes only
+    STIFF_KNEE = "stiff_knee"  # a knee that cannot bend fully: short levers only, no butterfly
+    NO_FLOOR = "no_floor"  # cannot get down to the floor (implied by FLOOR_POSITIONS too)
+
+
+@dataclass(frozen=True, slots=True)
+class Dose:
+    """One dose step: either a hold in seconds or a number of reps, times sets."""
+
+    sets: int
+    hold_seconds: int | None = None
+    reps: int | None = None
+    per_side: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    id: str
+    name: str
+    kind: Kind
+    ladder: str
+    level: int  # 1 = gentlest
+    doses: tuple[Dose, ...]  # from the start of the level to its top
+    cues: tuple[str, ...]
+    mistake: str
+    fix: str
+    areas: frozenset[Area]
+    equipment: frozenset[Equipment]
+    position: Position
+    high_intensity: bool
+    contraindications: frozenset[Contraindication]
+    source: str  # a key of Library.sources
+    safety_note: str = ""
+
+    @property
+    def needs_floor(self) -> bool:
+        return self.position in FLOOR_POSITIONS
+
+
+@dataclass(frozen=True, slots=True)
+class Ladder:
+    id: str
+    name: str
+    kind: Kind
+    moves: tuple[Move, ...]  # index 0 is level 1
+    max_levels_per_week: int | None = None  # Copenhagen-style ladders: 1
+
+    @property
+    def top_level(self) -> int:
+        return len(self.moves)
+
+    def move_at(self, level: int) -> Move:
+        return self.moves[level - 1]
+
+
+@dataclass(frozen=True, slots=True)
+class AreaInfo:
+    area: Area
+    title: str
+    why: str  # a short explanation in our own words
+    evidence: Evidence
+    evidence_note: str  # says honestly how strong the evidence is
+
+
+@dataclass(frozen=True)
+class Library:
+    areas: Mapping[Area, AreaInfo]
+    ladders: Mapping[str, Ladder]
+    sources: Mapping[str, str] = field(default_factory=dict)  # key -> full citation
+    moves: Mapping[str, Move] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Built once: the planner looks moves up by id on every plan.
+        index = {m.id: m for ladder in self.ladders.values() for m in ladder.moves}
+        object.__setattr__(self, "moves", index)
+
+    def move(self, move_id: str) -> Move:
+        return self.moves[move_id]
+
+    def ladders_of(self, kind: Kind) -> tuple[Ladder, ...]:
+        return tuple(ladder for ladder in self.ladders.values() if ladder.kind is kind)
