@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy models and repositories. Repositories never commit; services do."""
