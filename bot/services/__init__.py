@@ -1,0 +1,1 @@
+"""Use cases. Each public coroutine owns its transaction and returns plain results."""

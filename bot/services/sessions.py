@@ -1,0 +1,88 @@
+"""Making and reading a day's session: shared by /today and the daily dispatcher."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.library import Library
+from bot.domain.planner import plan_day
+from bot.domain.state import Prescription
+from bot.services.views import SessionView, Slot, SlotAnswer
+from bot.storage.models import SessionStatus
+from bot.storage.repositories import (
+    FeedbackRepository,
+    Member,
+    SessionRecord,
+    SessionRepository,
+    load_coach_state,
+)
+
+
+def plan_seed(user_id: int, local_date: date) -> random.Random:
+    """The same person and date always draw the same plan, in any process."""
+    return random.Random(f"{user_id}:{local_date.isoformat()}")
+
+
+async def create_session(
+    db: AsyncSession,
+    library: Library,
+    member: Member,
+    local_date: date,
+    *,
+    due_at: datetime,
+    now: datetime,
+    status: SessionStatus = SessionStatus.PENDING,
+) -> SessionRecord:
+    state = await load_coach_state(db, member, local_date)
+    plan = plan_day(library, state, local_date, plan_seed(member.id, local_date))
+    strength = plan.strength
+    return await SessionRepository(db).add(
+        user_id=member.id,
+        local_date=local_date,
+        focus=plan.focus,
+        stretch_id=plan.stretch.move.id,
+        stretch_dose=plan.stretch.dose,
+        strength_id=strength.move.id if strength else None,
+        strength_dose=strength.dose if strength else None,
+        high_intensity=bool(strength and strength.move.high_intensity),
+        due_at=due_at,
+        now=now,
+        status=status,
+    )
+
+
+async def session_view(
+    db: AsyncSession, library: Library, member: Member, record: SessionRecord
+) -> SessionView:
+    """The session as the person sees it, with the answers they gave so far."""
+    moves = library.moves
+    stretch = Prescription(moves[record.stretch_id], record.stretch_dose)
+    strength = None
+    if record.strength_id is not None and record.strength_dose is not None:
+        strength = Prescription(moves[record.strength_id], record.strength_dose)
+    slot_of = {record.stretch_id: Slot.STRETCH}
+    if record.strength_id is not None:
+        slot_of[record.strength_id] = Slot.STRENGTH
+    answers = {}
+    for move_id, answer in (await FeedbackRepository(db).answers(record.id)).items():
+        offered = None
+        offered_id = answer.offered_move_id
+        if offered_id is not None and offered_id in moves and answer.offered_dose is not None:
+            offered = Prescription(moves[offered_id], answer.offered_dose)
+        if move_id in slot_of:
+            answers[slot_of[move_id]] = SlotAnswer(answer.outcome, answer.pain, offered)
+    return SessionView(
+        session_id=record.id,
+        user_id=member.id,
+        chat_id=member.chat_id,
+        language_code=member.language_code,
+        local_date=record.local_date,
+        focus=record.focus,
+        stretch=stretch,
+        strength=strength,
+        answers=answers,
+        strength_paused=member.profile.strength_paused,
+    )
