@@ -56,7 +56,8 @@ class Contraindication(StrEnum):
     """Answers of the safety screen (EVIDENCE.md) that rule a move out."""
 
     HIP_REPLACEMENT_POSTERIOR = "hip_replacement_posterior"  # no crossing midline, no deep flexion
-    HIP_REPLACEMENT_ANTERIOR = "hip_replacement_anterior"  # no wide separation, no external rotation
+    # anterior approach: no wide leg separation, no external rotation
+    HIP_REPLACEMENT_ANTERIOR = "hip_replacement_anterior"
     PREGNANCY = "pregnancy"  # pregnancy or pelvic girdle pain: no wide-legged loading
     RECENT_GROIN_STRAIN = "recent_groin_strain"  # last six weeks: pain-free squeezes only
     STIFF_KNEE = "stiff_knee"  # a knee that cannot bend fully: short levers only, no butterfly
