@@ -19,6 +19,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -85,6 +86,10 @@ class User(Base):
     equipment: Mapped[list[str]] = mapped_column(JSON, default=list)
     contraindications: Mapped[list[str]] = mapped_column(JSON, default=list)
     strength_paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    onboarding_step: Mapped[str | None] = mapped_column(String(16))  # None: not onboarding
+    summary_weekday: Mapped[int] = mapped_column(
+        SmallInteger, default=6, server_default="6"
+    )  # 0 Monday .. 6 Sunday
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -124,6 +129,9 @@ class DailySession(Base):
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    skipped: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )  # "skip today", said in time
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -149,3 +157,38 @@ class Feedback(Base):
 
     # One answer per move of a session: a double tap records nothing new.
     __table_args__ = (UniqueConstraint("session_id", "move_id"),)
+
+
+class RestDay(Base):
+    """A day the person announced as rest in advance (/pause): it never breaks a streak."""
+
+    __tablename__ = "rest_days"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    local_date: Mapped[date] = mapped_column(Date, primary_key=True)
+
+
+class NudgeKind(StrEnum):
+    SNOOZE = "snooze"  # send today's session again
+    PAIN_CHECK = "pain_check"  # the next-morning question after "it hurt"
+    WEEKLY_SUMMARY = "weekly_summary"
+
+
+class Nudge(Base):
+    """Any other timed message: a due time in a column, never an in-memory job per person."""
+
+    __tablename__ = "nudges"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("daily_sessions.id", ondelete="CASCADE")
+    )
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_nudges_user_kind", "user_id", "kind"),)
