@@ -43,7 +43,7 @@ class PastDay:
     """One recent planned day, for variety and the hard/easy rhythm."""
 
     local_date: date
-    stretch_id: str
+    stretch_id: str | None
     strength_id: str | None
     high_intensity: bool
 
@@ -68,7 +68,17 @@ class Prescription:
 
 @dataclass(frozen=True, slots=True)
 class Plan:
+    """One person's day: at most one stretch and one strengthening move.
+
+    `stretch` is None when no stretch is allowed for this person: every adductor stretch
+    spreads the legs or turns the hip out, which the screen rules out after a recent groin
+    strain, in pregnancy (pelvic girdle pain) and after an anterior hip replacement.
+    `strength` is None while strength work is paused after a red flag, on an easy day with no
+    allowed low-intensity move, or when no strength move is allowed but a stretch is.
+    Both are None only while strength work is paused (the caller shows a rest day).
+    """
+
     local_date: date
-    stretch: Prescription
-    strength: Prescription | None  # None while strength work is paused after a red flag
+    stretch: Prescription | None
+    strength: Prescription | None
     focus: Area  # the benefit area today's reason line speaks to
