@@ -91,6 +91,12 @@ _PHRASES: dict[IntentKind, tuple[str, ...]] = {
         "☑",
         "👍",
         "💪",
+        # Spanish
+        "hecho",
+        "listo",
+        "lo hice",
+        "terminado",
+        "terminé",
     ),
     IntentKind.TOO_HARD: (
         "too hard",
@@ -118,6 +124,12 @@ _PHRASES: dict[IntentKind, tuple[str, ...]] = {
         "easier please",
         "😓",
         "😩",
+        "muy difícil",
+        "muy dificil",
+        "demasiado difícil",
+        "demasiado dificil",
+        "difícil",
+        "dificil",
     ),
     IntentKind.TOO_EASY: (
         "too easy",
@@ -129,10 +141,18 @@ _PHRASES: dict[IntentKind, tuple[str, ...]] = {
         "make it harder",
         "harder please",
         "😎",
+        "muy fácil",
+        "muy facil",
+        "demasiado fácil",
+        "demasiado facil",
+        "fácil",
+        "facil",
     ),
     IntentKind.HURT: (
         "it hurts",
         "it hurt",
+        "me duele",
+        "me dolió",
         *sorted(PAIN_WORDS - {"sore", "ache", "aches", "aching", "achy"}),
         "😖",
         "🤕",
@@ -191,6 +211,9 @@ _PHRASES: dict[IntentKind, tuple[str, ...]] = {
         "good morning",
         "good afternoon",
         "good evening",
+        "hola",
+        "buenos días",
+        "buenas",
         "/ start",
         "👋",
     ),
@@ -201,6 +224,7 @@ _PHRASES: dict[IntentKind, tuple[str, ...]] = {
         "thx",
         "ty",
         "cheers",
+        "gracias",
         "🙏",
     ),
     IntentKind.FOCUS: ("focus", "change focus", "/ focus"),
@@ -224,6 +248,13 @@ _AREA_WORDS: dict[str, Area] = {
     "hips": Area.HIPS,
     "groin": Area.HIPS,
     "pelvis": Area.HIPS,
+    "equilibrio": Area.BALANCE,
+    "rodilla": Area.KNEES,
+    "rodillas": Area.KNEES,
+    "tobillo": Area.ANKLES,
+    "tobillos": Area.ANKLES,
+    "cadera": Area.HIPS,
+    "caderas": Area.HIPS,
 }
 
 _ANSWER_KINDS = (IntentKind.HURT, IntentKind.TOO_HARD, IntentKind.TOO_EASY, IntentKind.DONE)
@@ -520,3 +551,12 @@ def _edit_distance(a: str, b: str) -> int:
             if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
                 d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
     return d[-1][-1]
+
+
+def area_named(words: Sequence[str]) -> Area | None:
+    """The benefit area the first area word among `words` names ("/focus rodillas")."""
+    for word in words:
+        area = _AREA_WORDS.get(word.strip().casefold())
+        if area is not None:
+            return area
+    return None

@@ -153,6 +153,10 @@ NEGATORS: frozenset[str] = frozenset(
         "wont",
         "wouldnt",
         "zero",
+        "sin",
+        "ni",
+        "nunca",
+        "tampoco",
     }
 )
 # "not sure if it's swollen" or "no idea why it's numb" hedge rather than deny.
@@ -204,6 +208,11 @@ PAIN_WORDS: frozenset[str] = frozenset(
         "aching",
         "achy",
         "twinge",
+        "dolor",
+        "duele",
+        "dolió",
+        "dolio",
+        "molestia",
     }
 )
 _NUMBER_WORDS: dict[str, int] = {
@@ -318,8 +327,25 @@ _FLAG_PHRASES: tuple[tuple[RedFlag, tuple[str, ...]], ...] = (
     (RedFlag.TINGLING, ("pins", "and", "needles")),
     (RedFlag.TINGLING, ("pins", "needles")),
     *((RedFlag.GROIN_LUMP, (w,)) for w in ("lump", "lumps", "bulge", "bulging")),
+    # Spanish, because the bot speaks it: a warning sign must never depend on the language.
+    *((RedFlag.SHARP_PAIN, (w,)) for w in ("agudo", "aguda", "punzante", "pinchazo")),
+    *((RedFlag.POP, (w,)) for w in ("chasquido", "crujido", "chasqueo")),
+    *(
+        (RedFlag.BRUISING, (w,))
+        for w in ("moretón", "moreton", "moretones", "hematoma", "cardenal")
+    ),
+    *(
+        (RedFlag.SWELLING, (w,))
+        for w in ("hinchazón", "hinchazon", "hinchado", "hinchada", "inflamado", "inflamada")
+    ),
+    *(
+        (RedFlag.NUMBNESS, (w,))
+        for w in ("entumecido", "entumecida", "entumecimiento", "adormecido", "adormecida")
+    ),
+    *((RedFlag.TINGLING, (w,)) for w in ("hormigueo", "cosquilleo")),
+    *((RedFlag.GROIN_LUMP, (w,)) for w in ("bulto", "bultos")),
 )
-_FEVER_WORDS = frozenset({"fever", "feverish", "febrile", "temperature"})
+_FEVER_WORDS = frozenset({"fever", "feverish", "febrile", "temperature", "fiebre", "calentura"})
 _REPEAT_WORDS = frozenset({"two", "2", "both", "second", "again", "consecutive", "row", "running"})
 _MORNING_WORDS = frozenset({"morning", "mornings", "day", "days"})
 # Red-flag words may sit a little further from their negator: "no sharp pain or swelling".
@@ -353,7 +379,8 @@ def find_red_flags(text: str) -> tuple[RedFlag, ...]:
             found.add(RedFlag.WORSE_TWO_MORNINGS)
     # A fever is a flag here only together with pain or the groin (EVIDENCE.md: "groin pain
     # with fever"); the pain may be named in another clause.
-    if RedFlag.FEVER_WITH_PAIN in found and not (PAIN_WORDS | {"groin"}).intersection(all_tokens):
+    groin = {"groin", "ingle"}
+    if RedFlag.FEVER_WITH_PAIN in found and not (PAIN_WORDS | groin).intersection(all_tokens):
         found.discard(RedFlag.FEVER_WITH_PAIN)
     pain = find_pain(text)
     if pain is not None and pain > PAIN_ACCEPTABLE_MAX:

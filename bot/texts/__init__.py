@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.texts import en
+from bot.texts import en, es
 
-CATALOGUES: Mapping[str, Mapping[str, str]] = {"en": en.TEXTS}
+CATALOGUES: Mapping[str, Mapping[str, str]] = {"en": en.TEXTS, "es": es.TEXTS}
 FALLBACK = "en"
 
 
