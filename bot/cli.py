@@ -5,13 +5,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from telegram import Update
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -37,27 +34,34 @@ def _settings() -> Settings:
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.app import build_application
     from bot.library import LibraryError
-    from bot.logs import configure_logging
+    from bot.logs import configure_logging, redact, secret_variants
+    from bot.metrics import Metrics
+    from bot.services.health import Readiness
+    from bot.web.runner import StartError, run_bot
 
     settings = _settings()
     if settings.token is None:
         print(RUN_NEEDS_TELEGRAM, file=sys.stderr)
         return 2
-    configure_logging(secrets=[settings.token])
+    configure_logging(
+        secrets=settings.secrets, level=settings.log_level, log_format=settings.log_format
+    )
+    metrics, readiness = Metrics(), Readiness()
     try:
-        app = build_application(settings)
+        app = build_application(settings, metrics=metrics, readiness=readiness)
     except LibraryError as exc:
         print(exc, file=sys.stderr)
         return 1
     try:
-        app.run_polling(
-            allowed_updates=Update.ALL_TYPES,
-            stop_signals=(signal.SIGINT, signal.SIGTERM),
-            close_loop=True,
-        )
-    except Exception as exc:
-        log.debug("start-up failed", exc_info=True)
+        asyncio.run(run_bot(app, settings, metrics=metrics, readiness=readiness))
+    except StartError as exc:
         print(f"The bot could not start: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        # PTB puts the token into some messages (InvalidToken): scrub before printing.
+        log.debug("the bot stopped on an error", exc_info=True)
+        message = redact(f"{type(exc).__name__}: {exc}", secret_variants(settings.secrets))
+        print(f"The bot stopped: {message}", file=sys.stderr)
         return 1
     return 0
 
@@ -126,7 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="coach", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    sub.add_parser("run", help="run the Telegram bot (polling)").set_defaults(func=cmd_run)
+    sub.add_parser("run", help="run the Telegram bot (webhook if WEBHOOK_URL is set)").set_defaults(
+        func=cmd_run
+    )
     sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
 
     chat = sub.add_parser("chat", help="talk to the coach in this terminal, no token needed")
