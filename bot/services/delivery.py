@@ -1,11 +1,36 @@
 """Daily delivery: the database is the schedule and the session row is the outbox.
 
-One tick claims due people in batches, writes each one's session for that local date (unique on
-person and date, so a day is never sent twice), advances their next reminder and commits;
-only then does it send, outside any transaction. A pending session carries a lease: if the
-process dies before recording the send, or Telegram asks to retry later, the lease runs out
-and a later tick (in any process) picks the session up again. The one duplicate this allows is
-a crash between Telegram accepting a message and the commit that records it.
+A round claims due people in a batch and, in one short transaction, writes each one's session
+for that local date (unique on person and date, so a day is never sent twice) as `pending`
+with a lease, moves their next reminder on and commits. Only then does it send, outside any
+transaction, and each outcome is committed as soon as it is known: `sent` with the Telegram
+message id, a later lease for a retry, or `failed`. The next batch is claimed while this one
+is being sent, so the sends do not wait for the database.
+
+Catch-up after downtime: of all the reminders a person missed, only their current local
+day's can still be sent: once, late, if it is at most `grace` late. Every older day expires
+in the same step and the next reminder is computed from now, so a long outage never turns
+into a burst of old days.
+
+Retries and several processes: a pending session whose lease has run out is claimed again by
+the next round of any process (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so processes share the
+work; SQLite has one writer at a time). A transient failure (flood control, 5xx, timeouts,
+connection errors) keeps the session pending with a lease that ends after a backoff, never
+shorter than Telegram's `retry_after`; a 403 ends it as failed and marks the person inactive.
+The grace still applies: a retry that would be too late expires instead.
+
+Duplicates, precisely. A person gets at most one message per local date, except when
+Telegram accepted a message but its `sent` was never committed:
+- a crash (or a failed recording commit) between Telegram's answer and that commit leaves the
+  session pending, and after the lease another round sends it again. A send keeps its
+  concurrency slot until its outcome is committed, so at most `concurrency` messages per
+  process are ever in that window: a crash duplicates at most `concurrency` messages;
+- a request that times out after Telegram accepted it is retried like any timeout: one
+  duplicate per such timeout.
+Nothing else sends twice. A round starts a send only while at least half of its lease
+remains (otherwise the session waits for the lease to run out), so another process cannot
+take over a session mid-send unless one send outlasts half the lease; hence the lease must
+exceed a batch's wait for its turn plus the longest flood-control pause of the rate limiter.
 """
 
 from __future__ import annotations
@@ -15,18 +40,27 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.library import Library
-from bot.domain.schedule import local_date_of, next_reminder_at
+from bot.domain.planner import PlanningError, plan_day
+from bot.domain.schedule import local_date_of, next_reminder_at, occurrence
+from bot.domain.state import Plan
 from bot.services.clock import Clock
-from bot.services.sessions import create_session, session_view
+from bot.services.sessions import plan_seed, session_view
 from bot.services.views import SessionView
 from bot.storage.models import SessionStatus, UserStatus
-from bot.storage.repositories import DeliveryRepository, Member, UserRepository
+from bot.storage.repositories import (
+    DeliveryRepository,
+    Member,
+    PlannedSession,
+    ScheduleMove,
+    SessionRecord,
+)
 
 log = logging.getLogger(__name__)
 
@@ -59,13 +93,14 @@ class Sender(Protocol):
 
 @dataclass
 class DispatchReport:
-    claimed: int = 0
+    claimed: int = 0  # sends this call started or queued
     sent: int = 0
     retried: int = 0
     failed: int = 0
     expired: int = 0
     blocked: int = 0
     skipped_already_served: int = 0
+    deferred: int = 0  # claimed, but too little lease was left to start the send
     rounds: int = 0
 
     def add(self, other: DispatchReport) -> None:
@@ -77,11 +112,80 @@ class DispatchReport:
 class DeliveryPolicy:
     batch_size: int = 200
     grace: timedelta = timedelta(hours=3)  # a reminder this late is still sent, once
-    lease: timedelta = timedelta(minutes=2)  # how long a claim is held before others may retry
+    # How long a claim is held before others may take it. It must cover a batch waiting for
+    # its turn plus one send, with margin: batch_size / send rate well under half of it.
+    lease: timedelta = timedelta(minutes=2)
     max_attempts: int = 6
     concurrency: int = 64  # sends in flight at once; the rate limiter sets the real pace
     max_rounds: int = 50  # batches per tick, so one tick cannot run forever
     backoff: Sequence[float] = field(default=(5.0, 15.0, 60.0, 180.0, 600.0))
+
+
+class DueOutcome(StrEnum):
+    SEND = "send"
+    EXPIRED = "expired"
+    ALREADY_SERVED = "already_served"
+
+
+@dataclass(frozen=True, slots=True)
+class Settlement:
+    """What a claim does for one due person: send (a reminder instant) or not, and move on."""
+
+    outcome: DueOutcome
+    due_at: datetime | None  # the reminder to send now, for SEND
+    local_date: date  # the local date this claim settles: the next reminder comes after it
+    next_reminder_at: datetime
+
+
+def settle_due(member: Member, now: datetime, grace: timedelta) -> Settlement:
+    """Decide what a person whose reminder is due gets now: at most one message.
+
+    `next_reminder_at` may be days old after downtime. Only today's reminder (in the person's
+    zone) can still be sent, and only if it is at most `grace` late; every older day expires
+    here, in one step, and the next reminder is computed from `now`, past all of them.
+    """
+    if member.next_reminder_at is None:
+        raise ValueError("a claimed person has a next reminder")
+    zone = ZoneInfo(member.timezone)
+    today = local_date_of(now, zone)
+    due: datetime | None = member.next_reminder_at
+    settled = local_date_of(member.next_reminder_at, zone)
+    if settled != today:
+        # Missed days: today's reminder may be the one to send, if its time has come.
+        todays = occurrence(today, member.reminder_time, zone)
+        due = todays if todays <= now else None
+    if due is not None:
+        settled = local_date_of(due, zone)
+    if member.last_served_date is not None and member.last_served_date >= settled:
+        outcome, settled = DueOutcome.ALREADY_SERVED, member.last_served_date
+    elif due is None or now - due > grace:
+        outcome = DueOutcome.EXPIRED
+    else:
+        outcome = DueOutcome.SEND
+    return Settlement(
+        outcome=outcome,
+        due_at=due if outcome is DueOutcome.SEND else None,
+        local_date=settled,
+        next_reminder_at=next_reminder_at(member.reminder_time, zone, now, last_served=settled),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """A claimed session on its way out."""
+
+    view: SessionView
+    attempts: int  # sends tried before this one
+    lease_until: datetime
+
+
+@dataclass
+class Claim:
+    """What one round claimed and committed; `full` when there may be more waiting."""
+
+    outgoing: list[Outgoing]
+    full: bool
+    report: DispatchReport
 
 
 class Dispatcher:
@@ -99,6 +203,7 @@ class Dispatcher:
         self._sender = sender
         self._policy = policy or DeliveryPolicy()
         self._lock = asyncio.Lock()
+        self._in_flight: set[int] = set()  # session ids this process is sending right now
 
     async def dispatch_due(self) -> DispatchReport:
         """Serve everyone due now, batch after batch; a tick already running is not doubled."""
@@ -106,124 +211,276 @@ class Dispatcher:
         if self._lock.locked():
             return report
         async with self._lock:
-            for _ in range(self._policy.max_rounds):
-                round_report, claimed_full_batch = await self._one_round()
-                report.add(round_report)
-                report.rounds += 1
-                if not claimed_full_batch:
-                    break
+            outbox = _Outbox(
+                sessions=self._sessions,
+                clock=self._clock,
+                sender=self._sender,
+                policy=self._policy,
+                in_flight=self._in_flight,
+                report=report,
+            )
+            try:
+                for _ in range(self._policy.max_rounds):
+                    claim = await self.claim()
+                    report.add(claim.report)
+                    report.rounds += 1
+                    for item in claim.outgoing:
+                        await outbox.submit(item)
+                    if not claim.full:
+                        break
+            finally:
+                await outbox.close()
         return report
 
-    async def _one_round(self) -> tuple[DispatchReport, bool]:
+    async def claim(self) -> Claim:
+        """One round's first half: claim a batch, write its sessions, commit; no sending.
+
+        The sessions come back pending and leased to this dispatcher; if it never sends them
+        (a crash right after this commit), they return to any dispatcher after the lease.
+        """
         now = self._clock.now()
+        lease_until = now + self._policy.lease
+        limit = self._policy.batch_size
         report = DispatchReport()
         async with self._sessions.begin() as db:
-            due_members = await DeliveryRepository(db).claim_due_users(
-                now, limit=self._policy.batch_size
-            )
-            to_send: list[SessionView] = []
-            for member in due_members:
-                view = await self._serve_member(db, member, now, report)
-                if view is not None:
-                    to_send.append(view)
-            retries = await DeliveryRepository(db).claim_expired_leases(
-                now, limit=self._policy.batch_size, lease_until=now + self._policy.lease
-            )
-            for record, member in retries:
-                if self._too_late(record.due_at, record.local_date, member, now):
-                    await DeliveryRepository(db).finish(record.id, SessionStatus.EXPIRED)
-                    report.expired += 1
-                else:
-                    to_send.append(await session_view(db, self._library, member, record))
-        report.claimed = len(to_send)
-        if to_send:
-            await self._send_all(to_send, report)
-        full = (
-            len(due_members) >= self._policy.batch_size or len(retries) >= self._policy.batch_size
-        )
-        return report, full
+            delivery = DeliveryRepository(db)
+            members = await delivery.claim_due_users(now, limit=limit)
+            outgoing = await self._serve_due(delivery, members, now, lease_until, report)
+            retries = await delivery.claim_expired_leases(now, limit=limit, lease_until=lease_until)
+            outgoing += await self._retry(db, delivery, retries, now, lease_until, report)
+        report.claimed = len(outgoing)
+        return Claim(outgoing, len(members) >= limit or len(retries) >= limit, report)
 
-    async def _serve_member(
-        self, db: AsyncSession, member: Member, now: datetime, report: DispatchReport
-    ) -> SessionView | None:
-        """Write this person's session for the due local date and move their reminder on."""
-        assert member.next_reminder_at is not None  # the claim selects only scheduled people
-        zone = ZoneInfo(member.timezone)
-        due = member.next_reminder_at
-        local_date = local_date_of(due, zone)
-        delivery = DeliveryRepository(db)
-        view = None
-        if await delivery.session_exists(member.id, local_date):
-            report.skipped_already_served += 1  # /today got there first
-        elif self._too_late(due, local_date, member, now):
-            report.expired += 1
-            log.info("reminder expired", extra={"user_id": member.id, "due": due.isoformat()})
-        else:
-            record = await create_session(
-                db, self._library, member, local_date, due_at=due, now=now
-            )
-            await delivery.lease(record.id, until=now + self._policy.lease)
+    async def _serve_due(
+        self,
+        delivery: DeliveryRepository,
+        members: Sequence[Member],
+        now: datetime,
+        lease_until: datetime,
+        report: DispatchReport,
+    ) -> list[Outgoing]:
+        """Write the batch's sessions and move everyone's reminder on, a statement each."""
+        settled = [(member, settle_due(member, now, self._policy.grace)) for member in members]
+        to_plan = [(m, s) for m, s in settled if s.outcome is DueOutcome.SEND]
+        states = await delivery.coach_states([(m, s.local_date) for m, s in to_plan])
+        planned: list[tuple[Member, PlannedSession]] = []
+        for member, settlement in to_plan:
+            assert settlement.due_at is not None  # SEND always carries its reminder instant
+            try:
+                plan = plan_day(
+                    self._library,
+                    states[member.id],
+                    settlement.local_date,
+                    plan_seed(member.id, settlement.local_date),
+                )
+            except PlanningError:
+                # One person's impossible profile must not hold the batch up every tick.
+                log.exception("cannot plan the day", extra={"user_id": member.id})
+                report.failed += 1
+                continue
+            planned.append((member, PlannedSession(member.id, plan, settlement.due_at)))
+        created = await delivery.add_pending(
+            [p for _, p in planned], lease_until=lease_until, now=now
+        )
+        await delivery.advance_schedules(
+            [ScheduleMove(m.id, s.next_reminder_at, s.local_date) for m, s in settled], now=now
+        )
+        for _, settlement in settled:
+            if settlement.outcome is DueOutcome.EXPIRED:
+                report.expired += 1
+            elif settlement.outcome is DueOutcome.ALREADY_SERVED:
+                report.skipped_already_served += 1
+        outgoing = []
+        for member, item in planned:
+            session_id = created.get(member.id)
+            if session_id is None:
+                report.skipped_already_served += 1  # /today or another process got there first
+                continue
+            outgoing.append(Outgoing(_fresh_view(session_id, member, item.plan), 0, lease_until))
+        return outgoing
+
+    async def _retry(
+        self,
+        db: AsyncSession,
+        delivery: DeliveryRepository,
+        retries: Sequence[tuple[SessionRecord, Member]],
+        now: datetime,
+        lease_until: datetime,
+        report: DispatchReport,
+    ) -> list[Outgoing]:
+        outgoing = []
+        expired = []
+        for record, member in retries:
+            if record.id in self._in_flight:
+                continue  # still being sent by this process: the claim only extended its lease
+            if (
+                member.status is not UserStatus.ACTIVE
+                or record.skipped  # "skip today" came before we could send it
+                or self._too_late(record, member, now)
+            ):
+                expired.append(record.id)
+                continue
             view = await session_view(db, self._library, member, record)
-        await UserRepository(db).update(
-            member.id,
-            now=now,
-            last_served_date=local_date,
-            next_reminder_at=next_reminder_at(
-                member.reminder_time, zone, now, last_served=local_date
-            ),
-        )
-        return view
+            outgoing.append(Outgoing(view, record.attempts, lease_until))
+        await delivery.finish(expired, SessionStatus.EXPIRED)
+        report.expired += len(expired)
+        return outgoing
 
-    def _too_late(self, due: datetime, local_date: date, member: Member, now: datetime) -> bool:
+    def _too_late(self, record: SessionRecord, member: Member, now: datetime) -> bool:
         """Late by more than the grace, or the person's day is already over: never a burst."""
         today = local_date_of(now, ZoneInfo(member.timezone))
-        return now - due > self._policy.grace or today != local_date
+        return now - record.due_at > self._policy.grace or today != record.local_date
 
-    async def _send_all(self, views: list[SessionView], report: DispatchReport) -> None:
-        limit = asyncio.Semaphore(self._policy.concurrency)
 
-        async def send(view: SessionView) -> tuple[SessionView, int | DeliveryError]:
-            async with limit:
-                try:
-                    return view, await self._sender.send_session(view)
-                except DeliveryError as exc:
-                    return view, exc
-                except Exception as exc:  # a bug must not lose the rest of the batch
-                    log.exception("unexpected error while sending", extra={"user_id": view.user_id})
-                    return view, RetryLater(type(exc).__name__)
+def _fresh_view(session_id: int, member: Member, plan: Plan) -> SessionView:
+    """A just-planned session as the person sees it: nothing answered yet (no query needed)."""
+    return SessionView(
+        session_id=session_id,
+        user_id=member.id,
+        chat_id=member.chat_id,
+        language_code=member.language_code,
+        local_date=plan.local_date,
+        focus=plan.focus,
+        stretch=plan.stretch,
+        strength=plan.strength,
+        strength_paused=member.profile.strength_paused,
+    )
 
-        results = await asyncio.gather(*(send(v) for v in views))
+
+_Result = tuple[Outgoing, int | DeliveryError, asyncio.Future[None]]
+
+
+def backoff_seconds(policy: DeliveryPolicy, attempts: int, retry_after: float | None) -> float:
+    """How long a session waits after its `attempts`-th failed send: Telegram's word wins."""
+    steps = policy.backoff
+    return max(steps[min(attempts - 1, len(steps) - 1)], retry_after or 0.0)
+
+
+class _Outbox:
+    """Sends claimed sessions, at most `concurrency` at once, and records every outcome.
+
+    A send holds its slot until its outcome is committed, which bounds the messages sent but
+    not yet recorded (the only ones a crash can duplicate) by `concurrency`. Outcomes are
+    committed by one recorder task, each commit taking all that arrived meanwhile.
+    """
+
+    def __init__(
+        self,
+        *,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        sender: Sender,
+        policy: DeliveryPolicy,
+        in_flight: set[int],
+        report: DispatchReport,
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._sender = sender
+        self._policy = policy
+        self._in_flight = in_flight
+        self._report = report
+        self._slots = asyncio.Semaphore(policy.concurrency)
+        self._results: asyncio.Queue[_Result | None] = asyncio.Queue()
+        self._sends: set[asyncio.Task[None]] = set()
+        self._recorder = asyncio.create_task(self._record_all())
+
+    async def submit(self, item: Outgoing) -> None:
+        """Start sending `item` as soon as a slot is free."""
+        await self._slots.acquire()
+        self._in_flight.add(item.view.session_id)
+        task = asyncio.create_task(self._send(item))
+        self._sends.add(task)
+        task.add_done_callback(self._sends.discard)
+
+    async def close(self) -> None:
+        """Wait for the sends started and for their outcomes to be committed."""
+        try:
+            if self._sends:
+                await asyncio.gather(*self._sends, return_exceptions=True)
+        finally:
+            self._results.put_nowait(None)
+            await self._recorder
+
+    async def _send(self, item: Outgoing) -> None:
+        try:
+            if self._clock.now() >= item.lease_until - self._policy.lease / 2:
+                # Too little of the lease left to be sure nobody takes it over mid-send: leave
+                # it pending, the lease brings it back.
+                self._report.deferred += 1
+                return
+            outcome = await self._attempt(item.view)
+            recorded = asyncio.get_running_loop().create_future()
+            self._results.put_nowait((item, outcome, recorded))
+            await recorded
+        finally:
+            self._in_flight.discard(item.view.session_id)
+            self._slots.release()
+
+    async def _attempt(self, view: SessionView) -> int | DeliveryError:
+        try:
+            return await self._sender.send_session(view)
+        except DeliveryError as exc:
+            return exc
+        except Exception as exc:  # a bug must not lose the rest of the batch
+            log.exception("unexpected error while sending", extra={"user_id": view.user_id})
+            return RetryLater(type(exc).__name__)
+
+    async def _record_all(self) -> None:
+        stop = False
+        while not stop:
+            first = await self._results.get()
+            if first is None:
+                return
+            group = [first]
+            while not self._results.empty():
+                item = self._results.get_nowait()
+                if item is None:
+                    stop = True
+                    break
+                group.append(item)
+            try:
+                await self._record(group)
+            except Exception:
+                # The sessions stay pending: their leases bring them back (maybe as duplicates).
+                log.exception("could not record %d send outcomes", len(group))
+            finally:
+                for _, _, recorded in group:
+                    if not recorded.done():
+                        recorded.set_result(None)
+
+    async def _record(self, group: Sequence[_Result]) -> None:
         now = self._clock.now()
+        sent: list[tuple[int, int]] = []
+        retry: list[tuple[int, datetime]] = []
+        failed: list[int] = []
+        gone: list[SessionView] = []
+        for item, outcome, _ in group:
+            view = item.view
+            attempts = item.attempts + 1
+            if isinstance(outcome, int):
+                sent.append((view.session_id, outcome))
+            elif isinstance(outcome, RecipientGone):
+                gone.append(view)
+            elif isinstance(outcome, RetryLater) and attempts < self._policy.max_attempts:
+                wait = backoff_seconds(self._policy, attempts, outcome.retry_after)
+                retry.append((view.session_id, now + timedelta(seconds=wait)))
+            else:
+                failed.append(view.session_id)
+                log.warning(
+                    "session not delivered",
+                    extra={"user_id": view.user_id, "reason": str(outcome)},
+                )
         async with self._sessions.begin() as db:
             delivery = DeliveryRepository(db)
-            for view, outcome in results:
-                if isinstance(outcome, int):
-                    await delivery.mark_sent(view.session_id, message_id=outcome, now=now)
-                    report.sent += 1
-                elif isinstance(outcome, RecipientGone):
-                    await delivery.finish(view.session_id, SessionStatus.FAILED)
-                    await UserRepository(db).update(
-                        view.user_id, now=now, status=UserStatus.INACTIVE
-                    )
-                    report.blocked += 1
-                elif isinstance(outcome, RetryLater):
-                    attempts = await delivery.bump_attempts(view.session_id)
-                    if attempts >= self._policy.max_attempts:
-                        await delivery.finish(view.session_id, SessionStatus.FAILED)
-                        report.failed += 1
-                    else:
-                        wait = self._backoff(attempts, outcome.retry_after)
-                        await delivery.lease(view.session_id, until=now + timedelta(seconds=wait))
-                        report.retried += 1
-                else:
-                    await delivery.finish(view.session_id, SessionStatus.FAILED)
-                    report.failed += 1
-                    log.warning(
-                        "session undeliverable",
-                        extra={"user_id": view.user_id, "reason": str(outcome)},
-                    )
-
-    def _backoff(self, attempts: int, retry_after: float | None) -> float:
-        steps = self._policy.backoff
-        wait = steps[min(attempts - 1, len(steps) - 1)]
-        return max(wait, retry_after or 0.0)
+            await delivery.mark_sent(sent, now=now)
+            await delivery.retry_later(retry)
+            await delivery.finish(
+                failed + [view.session_id for view in gone], SessionStatus.FAILED, attempted=True
+            )
+            await delivery.deactivate([view.user_id for view in gone], now=now)
+        report = self._report
+        report.sent += len(sent)
+        report.retried += len(retry)
+        report.failed += len(failed)
+        report.blocked += len(gone)

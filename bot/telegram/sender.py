@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from telegram import Bot
@@ -10,7 +12,24 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 
 from bot.services.delivery import RecipientGone, RetryLater, Undeliverable
 from bot.services.views import SessionView
+from bot.telegram.keyboards import session_keyboard
 from bot.telegram.render import SessionRenderer
+
+
+@asynccontextmanager
+async def delivery_errors() -> AsyncIterator[None]:
+    """Turn PTB's errors into the delivery outcomes the services act on."""
+    try:
+        yield
+    except Forbidden as exc:
+        raise RecipientGone(exc.message) from None
+    except RetryAfter as exc:
+        raise RetryLater("flood control", retry_after=retry_seconds(exc)) from None
+    except BadRequest as exc:
+        raise Undeliverable(exc.message) from None
+    except (TimedOut, NetworkError) as exc:
+        # NetworkError also covers Telegram's 5xx answers.
+        raise RetryLater(exc.message) from None
 
 
 class TelegramSender:
@@ -19,22 +38,13 @@ class TelegramSender:
         self._renderer = renderer
 
     async def send_session(self, view: SessionView) -> int:
-        try:
+        async with delivery_errors():
             message = await self._bot.send_message(
                 chat_id=view.chat_id,
                 text=self._renderer.session_html(view),
                 parse_mode=ParseMode.HTML,
-                reply_markup=self._renderer.session_keyboard(view),
+                reply_markup=session_keyboard(view),
             )
-        except Forbidden as exc:
-            raise RecipientGone(exc.message) from None
-        except RetryAfter as exc:
-            raise RetryLater("flood control", retry_after=retry_seconds(exc)) from None
-        except BadRequest as exc:
-            raise Undeliverable(exc.message) from None
-        except (TimedOut, NetworkError) as exc:
-            # NetworkError also covers Telegram's 5xx answers.
-            raise RetryLater(exc.message) from None
         return message.message_id
 
 
