@@ -48,6 +48,13 @@ class Settings(BaseSettings):
     content_dir: Path | None = None
     admin_user_ids: list[int] = Field(default_factory=list)
 
+    # Updates handled at once, across people; one person's updates always run one at a time.
+    update_concurrency: int = Field(default=32, ge=1, le=1024)
+    # Per-person token bucket: a burst of this many updates, refilled at this rate. Over it,
+    # updates are dropped and the person gets one "slow down" notice per episode.
+    person_rate_burst: int = Field(default=20, ge=1, le=1_000_000)
+    person_rate_per_second: float = Field(default=2.0, gt=0, le=1000)
+
     # Webhook mode (set WEBHOOK_URL) and the operations server; see docs/OPERATIONS.md.
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = Field(default=None, validate_default=True)

@@ -10,6 +10,9 @@ __all__ = ["settings_for", "start_app", "stop_app"]
 
 
 def settings_for(emulator: BotApiEmulator, database_url: str, **overrides: object) -> Settings:
+    # Tests drive people at machine speed, far past the per-person rate limit no human reaches;
+    # tests/reliability sets the limit wherever it is under test.
+    overrides.setdefault("person_rate_burst", 1_000_000)
     return load_settings(
         _env_file=None,
         telegram_bot_token=emulator.token,

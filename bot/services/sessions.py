@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.library import Library
+from bot.domain.library import Dose, Library
 from bot.domain.planner import plan_day
 from bot.domain.state import Prescription
 from bot.services.views import SessionView, Slot, SlotAnswer
@@ -38,13 +38,13 @@ async def create_session(
 ) -> SessionRecord:
     state = await load_coach_state(db, member, local_date)
     plan = plan_day(library, state, local_date, plan_seed(member.id, local_date))
-    strength = plan.strength
+    stretch, strength = plan.stretch, plan.strength
     return await SessionRepository(db).add(
         user_id=member.id,
         local_date=local_date,
         focus=plan.focus,
-        stretch_id=plan.stretch.move.id,
-        stretch_dose=plan.stretch.dose,
+        stretch_id=stretch.move.id if stretch else None,
+        stretch_dose=stretch.dose if stretch else None,
         strength_id=strength.move.id if strength else None,
         strength_dose=strength.dose if strength else None,
         high_intensity=bool(strength and strength.move.high_intensity),
@@ -59,13 +59,20 @@ async def session_view(
 ) -> SessionView:
     """The session as the person sees it, with the answers they gave so far."""
     moves = library.moves
-    stretch = Prescription(moves[record.stretch_id], record.stretch_dose)
-    strength = None
-    if record.strength_id is not None and record.strength_dose is not None:
-        strength = Prescription(moves[record.strength_id], record.strength_dose)
-    slot_of = {record.stretch_id: Slot.STRETCH}
-    if record.strength_id is not None:
-        slot_of[record.strength_id] = Slot.STRENGTH
+
+    def prescription(move_id: str | None, dose: Dose | None) -> Prescription | None:
+        # A move removed from content/ since the day was planned is simply not shown.
+        if move_id is None or dose is None or move_id not in moves:
+            return None
+        return Prescription(moves[move_id], dose)
+
+    stretch = prescription(record.stretch_id, record.stretch_dose)
+    strength = prescription(record.strength_id, record.strength_dose)
+    slot_of = {}
+    if stretch is not None:
+        slot_of[stretch.move.id] = Slot.STRETCH
+    if strength is not None:
+        slot_of[strength.move.id] = Slot.STRENGTH
     answers = {}
     for move_id, answer in (await FeedbackRepository(db).answers(record.id)).items():
         offered = None
@@ -85,4 +92,6 @@ async def session_view(
         strength=strength,
         answers=answers,
         strength_paused=member.profile.strength_paused,
+        skipped=record.skipped,
+        message_id=record.telegram_message_id,
     )

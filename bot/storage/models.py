@@ -87,6 +87,8 @@ class User(Base):
     contraindications: Mapped[list[str]] = mapped_column(JSON, default=list)
     strength_paused: Mapped[bool] = mapped_column(Boolean, default=False)
     onboarding_step: Mapped[str | None] = mapped_column(String(16))  # None: not onboarding
+    # Whether the set-up questions (the safety screen among them) were ever walked through.
+    setup_completed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     summary_weekday: Mapped[int] = mapped_column(
         SmallInteger, default=6, server_default="6"
     )  # 0 Monday .. 6 Sunday
@@ -119,8 +121,9 @@ class DailySession(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     local_date: Mapped[date] = mapped_column(Date)
     focus: Mapped[str] = mapped_column(String(16))
-    stretch_id: Mapped[str] = mapped_column(String(64))
-    stretch_dose: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # No stretch on days when none is safe for the person's screen (pregnancy, for example).
+    stretch_id: Mapped[str | None] = mapped_column(String(64))
+    stretch_dose: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     strength_id: Mapped[str | None] = mapped_column(String(64))
     strength_dose: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     high_intensity: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -138,6 +141,9 @@ class DailySession(Base):
     __table_args__ = (
         UniqueConstraint("user_id", "local_date"),
         Index("ix_daily_sessions_outbox", "status", "lease_until"),
+        # Ids are never reused after /forget: an old message's button must not reach a new
+        # session (SQLite would otherwise hand out the deleted rowid again).
+        {"sqlite_autoincrement": True},
     )
 
 
@@ -156,7 +162,7 @@ class Feedback(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     # One answer per move of a session: a double tap records nothing new.
-    __table_args__ = (UniqueConstraint("session_id", "move_id"),)
+    __table_args__ = (UniqueConstraint("session_id", "move_id"), {"sqlite_autoincrement": True})
 
 
 class RestDay(Base):
@@ -191,4 +197,7 @@ class Nudge(Base):
     payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
-    __table_args__ = (Index("ix_nudges_user_kind", "user_id", "kind"),)
+    __table_args__ = (
+        Index("ix_nudges_user_kind", "user_id", "kind"),
+        {"sqlite_autoincrement": True},
+    )

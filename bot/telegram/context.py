@@ -10,6 +10,9 @@ from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 from bot.domain.library import Library
 from bot.services.coaching import CoachService
 from bot.services.delivery import Dispatcher
+from bot.services.nudges import NudgeService
+from bot.services.progress import ProgressService
+from bot.services.setup import SetupService
 from bot.telegram.render import SessionRenderer
 
 
@@ -19,6 +22,9 @@ class Services:
     dispatcher: Dispatcher
     renderer: SessionRenderer
     library: Library
+    setup: SetupService
+    progress: ProgressService
+    nudges: NudgeService
 
 
 class BotData:

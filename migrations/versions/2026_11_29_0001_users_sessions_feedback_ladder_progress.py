@@ -58,7 +58,8 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_daily_sessions_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_daily_sessions')),
-    sa.UniqueConstraint('user_id', 'local_date', name=op.f('uq_daily_sessions_user_id_local_date'))
+    sa.UniqueConstraint('user_id', 'local_date', name=op.f('uq_daily_sessions_user_id_local_date')),
+    sqlite_autoincrement=True,
     )
     with op.batch_alter_table('daily_sessions', schema=None) as batch_op:
         batch_op.create_index('ix_daily_sessions_outbox', ['status', 'lease_until'], unique=False)
@@ -86,7 +87,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['session_id'], ['daily_sessions.id'], name=op.f('fk_feedback_session_id_daily_sessions'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_feedback_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_feedback')),
-    sa.UniqueConstraint('session_id', 'move_id', name=op.f('uq_feedback_session_id_move_id'))
+    sa.UniqueConstraint('session_id', 'move_id', name=op.f('uq_feedback_session_id_move_id')),
+    sqlite_autoincrement=True,
     )
     with op.batch_alter_table('feedback', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_feedback_user_id'), ['user_id'], unique=False)

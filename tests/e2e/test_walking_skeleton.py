@@ -21,22 +21,21 @@ def _rows(db_url: str, sql: str, *params: object) -> list[tuple[object, ...]]:
         return conn.execute(sql, params).fetchall()
 
 
-async def _say(emulator: BotApiEmulator, user: int, text: str, replies: int = 1) -> None:
+async def _say(emulator: BotApiEmulator, user: int, text: str, until: str = "") -> None:
+    """Send a message and wait for a new reply containing `until` (any reply if empty)."""
     before = len(emulator.messages(user))
     emulator.inject_message(user, text)
-    await emulator.wait_for(lambda: len(emulator.messages(user)) >= before + replies)
+    await emulator.wait_for(lambda: any(until in m.text for m in emulator.messages(user)[before:]))
 
 
 async def test_start_today_and_too_hard_tap(
     running_app: CoachApplication, emulator: BotApiEmulator, db_url: str, library: Library
 ) -> None:
-    await _say(emulator, ALICE, "/start")
-    greeting = emulator.last_message(ALICE)
-    assert greeting is not None
-    assert "inner-thigh coach" in greeting.text
+    await _say(emulator, ALICE, "/start", until="When should your session arrive")
+    assert any("inner-thigh coach" in m.text for m in emulator.messages(ALICE))
     assert _rows(db_url, "select id, timezone, status from users") == [(ALICE, "UTC", "active")]
 
-    await _say(emulator, ALICE, "/today")
+    await _say(emulator, ALICE, "/today", until="Your inner-thigh session")
     session_message = emulator.last_message(ALICE)
     assert session_message is not None
     assert session_message.reply_markup is not None
@@ -83,9 +82,9 @@ async def test_daily_reminder_sent_once_per_local_date_across_ticks_and_restarts
     app = build_application(settings, library=library, clock=clock, run_dispatcher=False)
     await start_app(app)
     try:
-        await _say(emulator, ALICE, "/start")
-        await _say(emulator, ALICE, "/timezone Europe/Berlin")
-        await _say(emulator, ALICE, "/time 07:30")
+        await _say(emulator, ALICE, "/start", until="When should your session arrive")
+        await _say(emulator, ALICE, "/timezone Europe/Berlin", until="Time zone set")
+        await _say(emulator, ALICE, "/time 07:30", until="your session will arrive")
         dispatcher = app.bot_data.services.dispatcher
 
         # 06:00 UTC is 07:00 in Berlin: not yet.

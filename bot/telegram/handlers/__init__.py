@@ -1,0 +1,84 @@
+"""Handlers, one module per concern; app.py registers them all in one visible block."""
+
+from bot.telegram.handlers.commands import (
+    on_focus,
+    on_help,
+    on_location,
+    on_more,
+    on_pause,
+    on_resume,
+    on_settings,
+    on_setup_tapped,
+    on_start,
+    on_time,
+    on_timezone,
+    on_why,
+)
+from bot.telegram.handlers.data import (
+    on_export,
+    on_forget,
+    on_forget_tapped,
+    on_progress,
+)
+from bot.telegram.handlers.errors import on_error
+from bot.telegram.handlers.membership import on_my_chat_member
+from bot.telegram.handlers.session import (
+    on_feedback_tapped,
+    on_morning_check_tapped,
+    on_pain_tapped,
+    on_session_action,
+    on_today,
+)
+from bot.telegram.handlers.text import (
+    on_group_message,
+    on_media,
+    on_text,
+    on_unknown_command,
+)
+
+
+async def on_unknown_button(update: object, context: object) -> None:
+    """Answer a tap on a button we no longer know, so the person's spinner stops."""
+    from telegram import Update
+
+    from bot.texts import text
+
+    if isinstance(update, Update) and update.callback_query is not None:
+        query = update.callback_query
+        await query.answer(text("toast.invalid", query.from_user.language_code))
+
+
+# The catch-all for private messages nothing else took.
+on_unknown = on_unknown_command
+
+__all__ = [
+    "on_error",
+    "on_export",
+    "on_feedback_tapped",
+    "on_focus",
+    "on_forget",
+    "on_forget_tapped",
+    "on_group_message",
+    "on_help",
+    "on_location",
+    "on_media",
+    "on_more",
+    "on_morning_check_tapped",
+    "on_my_chat_member",
+    "on_pain_tapped",
+    "on_pause",
+    "on_progress",
+    "on_resume",
+    "on_session_action",
+    "on_settings",
+    "on_setup_tapped",
+    "on_start",
+    "on_text",
+    "on_time",
+    "on_timezone",
+    "on_today",
+    "on_unknown",
+    "on_unknown_button",
+    "on_unknown_command",
+    "on_why",
+]
