@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: help install run chat test lint types pytest fuzz bench clean
+.PHONY: help install run chat test lint types pytest fuzz bench bench-quick clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
@@ -33,6 +33,15 @@ pytest: install ## the test suite only
 	$(PY) -m pytest -q
 
 test: lint types pytest ## everything CI runs: lint, types, tests
+
+bench: install ## the delivery benchmarks, side by side (about 15 minutes)
+	$(PY) -m bench
+
+bench-quick: install ## the same benchmarks at small sizes (under a minute)
+	$(PY) -m bench --quick
+
+fuzz: install ## the long fuzz run through the real handlers (100,000 updates)
+	FUZZ_UPDATES=100000 $(PY) -m pytest -q tests/reliability -k fuzz
 
 clean: ## remove the virtualenv and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -33,23 +33,9 @@ from bot.telegram.handlers.text import (
     on_group_message,
     on_media,
     on_text,
+    on_unknown_button,
     on_unknown_command,
 )
-
-
-async def on_unknown_button(update: object, context: object) -> None:
-    """Answer a tap on a button we no longer know, so the person's spinner stops."""
-    from telegram import Update
-
-    from bot.texts import text
-
-    if isinstance(update, Update) and update.callback_query is not None:
-        query = update.callback_query
-        await query.answer(text("toast.invalid", query.from_user.language_code))
-
-
-# The catch-all for private messages nothing else took.
-on_unknown = on_unknown_command
 
 __all__ = [
     "on_error",
@@ -77,7 +63,6 @@ __all__ = [
     "on_time",
     "on_timezone",
     "on_today",
-    "on_unknown",
     "on_unknown_button",
     "on_unknown_command",
     "on_why",

@@ -98,3 +98,10 @@ async def on_unknown_command(update: Update, context: CoachContext) -> None:
 async def on_group_message(update: Update, context: CoachContext) -> None:
     """Point people in groups to a private chat (only when they address the bot)."""
     await reply(update, text("group.private_only", language(update)))
+
+
+async def on_unknown_button(update: Update, context: CoachContext) -> None:
+    """Answer a tap on a button we no longer know, so the person's spinner stops."""
+    query = update.callback_query
+    if query is not None:
+        await query.answer(text("toast.invalid", query.from_user.language_code))
