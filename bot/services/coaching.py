@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
@@ -242,15 +242,8 @@ class CoachService:
         )
         if result.check_next_morning and not result.red_flag:
             zone = ZoneInfo(member.timezone)
-            await NudgeRepository(db).add(
-                user_id=user_id,
-                kind=NudgeKind.PAIN_CHECK,
-                due_at=occurrence(today + timedelta(days=1), MORNING_CHECK, zone),
-                now=now,
-                session_id=session_id,
-                payload={"pain": pain if pain is not None else 4, "worse": False},
-                replace=True,
-            )
+            # No score given: 4 is the lowest pain that already counts as "it hurt".
+            await ask_next_morning(db, user_id, session_id, today, zone, now, pain=pain or 4)
         member = await require_member(db, user_id)
         view = await session_view(db, self._library, member, record)
         return FeedbackResult(
@@ -321,14 +314,8 @@ class CoachService:
             if result.state.profile != member.profile:
                 await UserRepository(db).save_profile(user_id, result.state.profile, now=now)
             if result.check_again:
-                await NudgeRepository(db).add(
-                    user_id=user_id,
-                    kind=NudgeKind.PAIN_CHECK,
-                    due_at=occurrence(today + timedelta(days=1), MORNING_CHECK, zone),
-                    now=now,
-                    session_id=session_id,
-                    payload={"pain": pain_now, "worse": result.worse},
-                    replace=True,
+                await ask_next_morning(
+                    db, user_id, session_id, today, zone, now, pain=pain_now, worse=result.worse
                 )
             return MorningCheckResult(
                 worse=result.worse, red_flag=result.red_flag, check_again=result.check_again
@@ -514,3 +501,26 @@ class CoachService:
         async with self._sessions.begin() as db:
             member = await UserRepository(db).get(user_id)
             return None if member is None else schedule_view(member)
+
+
+async def ask_next_morning(
+    db: AsyncSession,
+    user_id: int,
+    session_id: int,
+    today: date,
+    zone: ZoneInfo,
+    now: datetime,
+    *,
+    pain: int,
+    worse: bool = False,
+) -> None:
+    """Schedule tomorrow morning's "how does it feel now?" (EVIDENCE.md pain monitoring)."""
+    await NudgeRepository(db).add(
+        user_id=user_id,
+        kind=NudgeKind.PAIN_CHECK,
+        due_at=occurrence(today + timedelta(days=1), MORNING_CHECK, zone),
+        now=now,
+        session_id=session_id,
+        payload={"pain": pain, "worse": worse},
+        replace=True,
+    )

@@ -51,7 +51,7 @@ from bot.domain.planner import PlanningError, plan_day
 from bot.domain.schedule import local_date_of, next_reminder_at, occurrence
 from bot.domain.state import Plan
 from bot.services.clock import Clock
-from bot.services.sessions import plan_seed, session_view
+from bot.services.sessions import plan_seed, session_view, view_of
 from bot.services.views import SessionView
 from bot.storage.models import SessionStatus, UserStatus
 from bot.storage.repositories import (
@@ -334,16 +334,13 @@ class Dispatcher:
 
 def _fresh_view(session_id: int, member: Member, plan: Plan) -> SessionView:
     """A just-planned session as the person sees it: nothing answered yet (no query needed)."""
-    return SessionView(
+    return view_of(
+        member,
         session_id=session_id,
-        user_id=member.id,
-        chat_id=member.chat_id,
-        language_code=member.language_code,
         local_date=plan.local_date,
         focus=plan.focus,
         stretch=plan.stretch,
         strength=plan.strength,
-        strength_paused=member.profile.strength_paused,
     )
 
 

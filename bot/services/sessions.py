@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.library import Dose, Library
+from bot.domain.library import Area, Dose, Library
 from bot.domain.planner import plan_day
 from bot.domain.state import Prescription
 from bot.services.views import SessionView, Slot, SlotAnswer
@@ -81,17 +82,43 @@ async def session_view(
             offered = Prescription(moves[offered_id], answer.offered_dose)
         if move_id in slot_of:
             answers[slot_of[move_id]] = SlotAnswer(answer.outcome, answer.pain, offered)
-    return SessionView(
+    return view_of(
+        member,
         session_id=record.id,
-        user_id=member.id,
-        chat_id=member.chat_id,
-        language_code=member.language_code,
         local_date=record.local_date,
         focus=record.focus,
         stretch=stretch,
         strength=strength,
         answers=answers,
-        strength_paused=member.profile.strength_paused,
         skipped=record.skipped,
         message_id=record.telegram_message_id,
+    )
+
+
+def view_of(
+    member: Member,
+    *,
+    session_id: int,
+    local_date: date,
+    focus: Area,
+    stretch: Prescription | None,
+    strength: Prescription | None,
+    answers: Mapping[Slot, SlotAnswer] | None = None,
+    skipped: bool = False,
+    message_id: int | None = None,
+) -> SessionView:
+    """A session as its person sees it, from values already at hand (no query)."""
+    return SessionView(
+        session_id=session_id,
+        user_id=member.id,
+        chat_id=member.chat_id,
+        language_code=member.language_code,
+        local_date=local_date,
+        focus=focus,
+        stretch=stretch,
+        strength=strength,
+        answers=answers or {},
+        strength_paused=member.profile.strength_paused,
+        skipped=skipped,
+        message_id=message_id,
     )
