@@ -145,7 +145,10 @@ def build_application(
         library,
         clock,
         sender,
-        policy or DeliveryPolicy(batch_size=settings.dispatch_batch_size),
+        policy
+        or DeliveryPolicy.for_rate(
+            settings.send_rate_per_second, batch_size=settings.dispatch_batch_size
+        ),
     )
     nudges = NudgeService(sessions, clock, coach, progress, TelegramNudgeSender(app.bot, sender))
     app.bot_data.services = Services(

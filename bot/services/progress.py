@@ -25,7 +25,6 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.charts import progress_png
 from bot.domain.library import Kind, Library
 from bot.domain.safety import PAIN_FINE_MAX
 from bot.domain.schedule import local_date_of
@@ -133,6 +132,10 @@ class ProgressService:
             positions = await ProgressRepository(db).positions(user_id)
         # Drawn after the transaction: on SQLite every transaction holds the write lock.
         # In a thread: the drawing is CPU work the event loop should not wait on.
+        # matplotlib is imported on the first picture, not at start: it is a third of the
+        # process's memory and half a second of start-up that most processes never need.
+        from bot.charts import progress_png
+
         png = await asyncio.to_thread(progress_png, history, self._library, today)
         answered, neutral = history.answered_dates, history.neutral_dates
         return ProgressView(

@@ -1,0 +1,1 @@
+"""The measured parts; each runs in its own child process via ``python -m bench.child``."""
