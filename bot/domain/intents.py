@@ -440,6 +440,12 @@ def _phrase_table() -> tuple[tuple[tuple[str, ...], IntentKind], ...]:
 
 
 _PHRASE_TABLE = _phrase_table()
+# The table's rows by first word, in the table's order: a phrase can only match where its
+# first word is, so a long message costs one look-up per word, not one per phrase per word.
+_PHRASES_BY_FIRST: dict[str, tuple[tuple[tuple[str, ...], IntentKind], ...]] = {
+    first: tuple(row for row in _PHRASE_TABLE if row[0][0] == first)
+    for first in {phrase[0] for phrase, _ in _PHRASE_TABLE}
+}
 _KNOWN_WORDS: frozenset[str] = frozenset(
     {word for phrase, _ in _PHRASE_TABLE for word in phrase} | set(_AREA_WORDS)
 )
@@ -449,7 +455,7 @@ def _match_phrases(tokens: Sequence[str]) -> set[IntentKind]:
     found: set[IntentKind] = set()
     i = 0
     while i < len(tokens):
-        for phrase, kind in _PHRASE_TABLE:
+        for phrase, kind in _PHRASES_BY_FIRST.get(tokens[i], ()):
             if tuple(tokens[i : i + len(phrase)]) != phrase:
                 continue
             # "not done", "no pain", "don't stop", "no more": dropped, never flipped.
@@ -508,6 +514,8 @@ def _correct(token: str) -> str:
     best: list[str] = []
     best_distance = 99
     for target in _TYPO_TARGETS:
+        if abs(len(token) - len(target)) > 2:
+            continue  # at least that many edits apart: never within the allowed distance
         if len(token) == 4 or len(target) == 4:
             # Short words collide too easily ("none"/"done"): only a swapped pair counts.
             distance = 1 if _is_one_swap(token, target) else 99

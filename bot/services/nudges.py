@@ -10,9 +10,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.schedule import local_date_of, occurrence
@@ -141,37 +142,60 @@ class NudgeService:
         return True
 
     async def _again(self, nudge: NudgeRecord, due: datetime) -> None:
-        async with self._sessions.begin() as db:
-            await NudgeRepository(db).add(
-                user_id=nudge.user_id,
-                kind=nudge.kind,
-                due_at=due,
-                now=self._clock.now(),
-                session_id=nudge.session_id,
-                payload=nudge.payload,
-            )
+        await self._schedule(
+            user_id=nudge.user_id,
+            kind=nudge.kind,
+            due_at=due,
+            session_id=nudge.session_id,
+            payload=nudge.payload,
+        )
 
     async def _await_answer(self, nudge: NudgeRecord, member: Member, now: datetime) -> None:
         """Keep the question open until the next morning, so it is answered at most once."""
         zone = ZoneInfo(member.timezone)
         tomorrow = local_date_of(now, zone) + timedelta(days=1)
-        async with self._sessions.begin() as db:
-            await NudgeRepository(db).add(
-                user_id=nudge.user_id,
-                kind=NudgeKind.PAIN_CHECK,
-                due_at=occurrence(tomorrow, MORNING_CHECK, zone),
-                now=now,
-                session_id=nudge.session_id,
-                payload={**nudge.payload, OPEN_QUESTION: True},
-                replace=True,
-            )
+        await self._schedule(
+            user_id=nudge.user_id,
+            kind=NudgeKind.PAIN_CHECK,
+            due_at=occurrence(tomorrow, MORNING_CHECK, zone),
+            session_id=nudge.session_id,
+            payload={**nudge.payload, OPEN_QUESTION: True},
+            replace=True,
+        )
 
     async def _again_weekly(self, member: Member, now: datetime) -> None:
-        async with self._sessions.begin() as db:
-            await NudgeRepository(db).add(
-                user_id=member.id,
-                kind=NudgeKind.WEEKLY_SUMMARY,
-                due_at=next_weekly(member, now + timedelta(minutes=1)),
-                now=now,
-                replace=True,
-            )
+        await self._schedule(
+            user_id=member.id,
+            kind=NudgeKind.WEEKLY_SUMMARY,
+            due_at=next_weekly(member, now + timedelta(minutes=1)),
+            replace=True,
+        )
+
+    async def _schedule(
+        self,
+        *,
+        user_id: int,
+        kind: NudgeKind,
+        due_at: datetime,
+        session_id: int | None = None,
+        payload: dict[str, Any] | None = None,
+        replace: bool = False,
+    ) -> None:
+        """Schedule a follow-up, unless the person asked to be forgotten meanwhile."""
+        try:
+            async with self._sessions.begin() as db:
+                if await UserRepository(db).get(user_id) is None:
+                    return
+                await NudgeRepository(db).add(
+                    user_id=user_id,
+                    kind=kind,
+                    due_at=due_at,
+                    now=self._clock.now(),
+                    session_id=session_id,
+                    payload=payload,
+                    replace=replace,
+                )
+        except IntegrityError:
+            # /forget committed between the check and the insert (another process): the
+            # follow-up has no one left to go to, which is exactly what they asked for.
+            log.info("follow-up %s dropped: the person is gone", kind.value)

@@ -11,6 +11,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.storage.db import schema_change
+
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 
 
@@ -40,7 +42,7 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, revision)
 
-    async with engine.begin() as connection:
+    async with schema_change(engine) as connection:
         await connection.run_sync(_upgrade)
 
 
@@ -51,7 +53,7 @@ async def downgrade(engine: AsyncEngine, revision: str) -> None:
         cfg.attributes["connection"] = connection
         command.downgrade(cfg, revision)
 
-    async with engine.begin() as connection:
+    async with schema_change(engine) as connection:
         await connection.run_sync(_downgrade)
 
 
