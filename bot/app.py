@@ -54,8 +54,18 @@ from bot.telegram.sender import TelegramSender
 
 COMMANDS = [
     BotCommand("today", "Today's stretch and strengthening move, now"),
+    BotCommand("more", "One extra move, e.g. /more balance"),
+    BotCommand("why", "Why today's moves matter"),
+    BotCommand("focus", "Balance, hips, knees or ankles"),
     BotCommand("time", "When your daily session arrives, e.g. /time 7:30"),
     BotCommand("timezone", "Your time zone, e.g. /timezone Europe/Lisbon"),
+    BotCommand("pause", "A break: /pause, or /pause 3 for three days"),
+    BotCommand("resume", "Daily sessions again"),
+    BotCommand("progress", "Your streak and levels, as a picture"),
+    BotCommand("summary", "The day of your weekly summary, e.g. /summary sunday"),
+    BotCommand("settings", "Change your answers"),
+    BotCommand("export", "All your data as a file"),
+    BotCommand("forget", "Delete everything about you"),
     BotCommand("help", "What the coach understands"),
 ]
 
@@ -175,6 +185,7 @@ def build_application(
         "resume": handlers.on_resume,
         "progress": handlers.on_progress,
         "settings": handlers.on_settings,
+        "summary": handlers.on_summary,
         "export": handlers.on_export,
         "forget": handlers.on_forget,
         "help": handlers.on_help,

@@ -17,6 +17,7 @@ from bot.domain.state import Outcome, Prescription
 from bot.services.clock import Clock
 from bot.services.scheduling import (
     ensure_member,
+    next_weekly,
     require_member,
     reschedule,
     schedule_view,
@@ -484,6 +485,18 @@ class CoachService:
             member = await reschedule(db, await require_member(db, user_id), now)
             await schedule_weekly_summary(db, member, now)
             return schedule_view(member)
+
+    async def set_summary_day(
+        self, user_id: int, chat_id: int, language_code: str | None, weekday: int
+    ) -> datetime:
+        """Move the weekly summary to another weekday (0 Monday .. 6 Sunday); its next time."""
+        now = self._clock.now()
+        async with self._sessions.begin() as db:
+            await self._member(db, user_id, chat_id, language_code)
+            await UserRepository(db).update(user_id, now=now, summary_weekday=weekday)
+            member = await require_member(db, user_id)
+            await schedule_weekly_summary(db, member, now)
+            return next_weekly(member, now).astimezone(ZoneInfo(member.timezone))
 
     async def set_reachable(self, user_id: int, *, reachable: bool) -> None:
         """Blocked: no more daily sessions. Unblocked: they resume from the next one due."""

@@ -176,6 +176,8 @@ TEXTS: dict[str, str] = {
     "forget.done": "Done: everything about you is deleted. Send /start if you ever want to "
     "come back.",
     "forget.cancelled": "Nothing was deleted.",
+    "summary.saved": "Your weekly summary moves to that day, in the evening. Next: {next}.",
+    "summary.usage": "Tell me a day, like <code>/summary sunday</code>.",
     "weekly.title": "<b>Your week</b>",
     "weekly.body": "Sessions done: {done} of {days}. Streak: {streak} day(s).",
     "weekly.levels_up": "Moved up: {ladders}.",
@@ -198,6 +200,7 @@ TEXTS: dict[str, str] = {
         "/timezone Europe/Lisbon – your time zone\n"
         "/pause, /pause 3, /resume – take a break\n"
         "/progress – your streak and levels, as a picture\n"
+        "/summary sunday – the day of your weekly summary\n"
         "/settings – change your answers\n"
         "/export – all your data as a file · /forget – delete it all\n\n"
         "You can also just write: <i>done</i>, <i>too hard</i>, <i>that was easy</i>, "

@@ -189,6 +189,8 @@ TEXTS: dict[str, str] = {
     "forget.cancel": "Conservar mis datos",
     "forget.done": "Hecho: todo lo tuyo está borrado. Envía /start si algún día quieres volver.",
     "forget.cancelled": "No se borró nada.",
+    "summary.saved": "Tu resumen semanal pasa a ese día, por la tarde. Próximo: {next}.",
+    "summary.usage": "Dime un día, por ejemplo <code>/summary domingo</code>.",
     "weekly.title": "<b>Tu semana</b>",
     "weekly.body": "Sesiones hechas: {done} de {days}. Racha: {streak} día(s).",
     "weekly.levels_up": "Subiste de nivel en: {ladders}.",
@@ -215,6 +217,7 @@ TEXTS: dict[str, str] = {
         "/timezone Europe/Lisbon – tu zona horaria\n"
         "/pause, /pause 3, /resume – tomarte un descanso\n"
         "/progress – tu racha y tus niveles, en una imagen\n"
+        "/summary domingo – el día de tu resumen semanal\n"
         "/settings – cambiar tus respuestas\n"
         "/export – todos tus datos en un archivo · /forget – borrarlo todo\n\n"
         "También puedes escribirme: <i>hecho</i>, <i>muy difícil</i>, <i>muy fácil</i>, "

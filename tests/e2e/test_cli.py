@@ -100,3 +100,23 @@ async def test_coach_chat_can_be_driven_from_stdin(tmp_path: Path) -> None:
     assert "[4] Stretch: 🤕 It hurt" in out
     assert "Got it!" in out, "button 1 was tapped and answered"
     assert "coach (updated)" in out
+
+
+async def test_coach_chat_saves_pictures_and_prints_their_path(tmp_path: Path) -> None:
+    pictures = tmp_path / "pictures"
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "chat",
+        "--database", f"sqlite+aiosqlite:///{tmp_path / 'chat.db'}",
+        "--pictures", str(pictures),
+        cwd=tmp_path, env=_env(tmp_path),
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    script = b"/today\n1\n/progress\n"
+    stdout, stderr = await asyncio.wait_for(proc.communicate(script), timeout=90)
+    out = stdout.decode()
+    assert proc.returncode == 0, stderr.decode()
+    saved = sorted(pictures.glob("*.png"))
+    assert len(saved) == 1
+    assert f"coach sent a file: {saved[0]}" in out
+    assert saved[0].read_bytes().startswith(b"\x89PNG\r\n\x1a\n")

@@ -21,7 +21,8 @@ def _utc(zone: str, *args: int) -> str:
 
 
 def _summaries(person: Person) -> list[str]:
-    return [m.plain_text or "" for m in person.messages() if "Your week" in (m.plain_text or "")]
+    texts = [m.plain_text or "" for m in person.messages()]
+    return [t for t in texts if t.startswith("Your week\n")]
 
 
 async def test_weekly_summary_arrives_once_on_sunday_evening_local(chat: Chat) -> None:
@@ -171,3 +172,26 @@ async def test_weekly_summary_comes_back_after_the_person_unblocks_the_bot(chat:
     chat.set_local("Europe/Lisbon", 2026, 3, 15, 18, 0)
     await chat.tick()
     assert len(_summaries(alice)) == 1, "the weekly summary did not stop for good"
+
+
+async def test_the_weekly_summary_comes_on_the_day_the_person_chose(chat: Chat) -> None:
+    alice = chat.person(ALICE)
+    await alice.onboard(at="8:00", zone=NEW_YORK)
+    await alice.say("/summary Wednesday", until="weekly summary moves")
+    assert alice.user()["summary_weekday"] == 2
+    (weekly,) = alice.nudges("weekly_summary")
+    # The clock stands at Monday 2 March 2026: the next Wednesday is the 4th, 18:00 local.
+    assert str(weekly["due_at"]).startswith(_utc(NEW_YORK, 2026, 3, 4, 18, 0))
+
+    chat.set_local(NEW_YORK, 2026, 3, 4, 8, 0)
+    await chat.tick()
+    await alice.tap(label("stretch", "done"))
+    chat.set_local(NEW_YORK, 2026, 3, 4, 18, 0)
+    _, nudged = await chat.tick()
+    assert nudged.sent == 1
+    assert len(_summaries(alice)) == 1
+    (weekly,) = alice.nudges("weekly_summary")
+    assert str(weekly["due_at"]).startswith(_utc(NEW_YORK, 2026, 3, 11, 18, 0))
+
+    await alice.say("/summary someday", until="Tell me a day")
+    assert alice.user()["summary_weekday"] == 2, "a day not understood changes nothing"

@@ -250,3 +250,26 @@ async def on_resume(update: Update, context: CoachContext) -> None:
 async def on_help(update: Update, context: CoachContext) -> None:
     """List what the coach understands."""
     await reply(update, text("help", language(update)))
+
+
+_WEEKDAYS = {
+    **{name: i for i, name in enumerate(
+        ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))},
+    **{name: i for i, name in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))},
+    **{name: i for i, name in enumerate(
+        ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"))},
+    "miercoles": 2,
+    "sabado": 5,
+}  # fmt: skip
+
+
+async def on_summary(update: Update, context: CoachContext) -> None:
+    """Choose the weekday of the weekly summary ("/summary sunday")."""
+    user_id, chat_id, lang = who(update)
+    words = [w.strip(".,!").casefold() for w in context.args or []]
+    weekday = next((_WEEKDAYS[w] for w in words if w in _WEEKDAYS), None)
+    if weekday is None:
+        await reply(update, text("summary.usage", lang))
+        return
+    at = await context.coach.set_summary_day(user_id, chat_id, lang, weekday)
+    await reply(update, text("summary.saved", lang, next=at.strftime("%a %d %b, %H:%M")))
