@@ -121,7 +121,7 @@ async def test_a_flood_from_one_person_does_not_slow_another(
     assert handled + throttled == FLOOD
     assert 1 <= len(notices) <= 2, "one notice per episode, never one per message"
     assert worst < 1.0, f"the other person waited {worst:.2f}s for a reply during the flood"
-    assert typical < 3 * statistics.median(baseline) + 0.15
+    assert typical < 5 * statistics.median(baseline) + 0.25, "a relative bound, with CI noise"
     assert tick_seconds < 2.0
 
 
