@@ -3,9 +3,9 @@
 A round claims due people in a batch and, in one short transaction, writes each one's session
 for that local date (unique on person and date, so a day is never sent twice) as `pending`
 with a lease, moves their next reminder on and commits. Only then does it send, outside any
-transaction, and each outcome is committed as soon as it is known: `sent` with the Telegram
-message id, a later lease for a retry, or `failed`. The next batch is claimed while this one
-is being sent, so the sends do not wait for the database.
+transaction, and the outcomes are committed in small groups within `record_wait` of being
+known: `sent` with the Telegram message id, a later lease for a retry, or `failed`. The next
+batch is claimed while this one is being sent, so the sends do not wait for the database.
 
 Catch-up after downtime: of all the reminders a person missed, only their current local
 day's can still be sent: once, late, if it is at most `grace` late. Every older day expires
@@ -114,23 +114,34 @@ class DeliveryPolicy:
     batch_size: int = 200
     grace: timedelta = timedelta(hours=3)  # a reminder this late is still sent, once
     # How long a claim is held before others may take it. It must cover a batch waiting for
-    # its turn plus one send, with margin: batch_size / send rate well under half of it.
+    # its turn (up to 1.5 batches are queued ahead of its last message) plus one send, with
+    # margin: 1.5 * batch_size / send rate well under half of it (12 s of 60 at 25/s).
     lease: timedelta = timedelta(minutes=2)
     max_attempts: int = 6
     # Sends in flight at once. The rate limiter sets the real pace; more in flight only slows
-    # httpcore's connection pool (bench/: 229 msg/s at 64 against 500 at 8). See for_rate().
+    # httpcore's connection pool (bench/: raw PTB 319 msg/s at 64 against 763 at 8).
     concurrency: int = 8
-    # Sent but not yet recorded, at most (the only messages a crash can send twice). Several
-    # sends' outcomes share one commit, which is most of the dispatcher's cost otherwise.
-    unrecorded_per_slot: int = 4
+    # Sent but not yet recorded, at most `unrecorded_bound` (the only messages a crash can
+    # send twice). Several sends' outcomes share one commit, which is most of the
+    # dispatcher's cost otherwise; a group is committed at half the bound, so sending goes on
+    # while it commits.
+    unrecorded_per_slot: int = 8
     record_wait: float = 0.05  # seconds the recorder gathers outcomes before committing
     max_rounds: int = 50  # batches per tick, so one tick cannot run forever
     backoff: Sequence[float] = field(default=(5.0, 15.0, 60.0, 180.0, 600.0))
 
+    @property
+    def unrecorded_bound(self) -> int:
+        return self.concurrency * self.unrecorded_per_slot
+
     @classmethod
     def for_rate(cls, send_rate: float, **values: Any) -> DeliveryPolicy:
-        """A quarter of a second's worth of sends in flight, at least four (8 at 30/s)."""
-        return cls(concurrency=max(4, math.ceil(send_rate * 0.25)), **values)
+        """A quarter of a second's worth of sends in flight, 4 to 32 (8 at 30/s).
+
+        At Telegram's real round trip (tens of milliseconds) 32 in flight carry several
+        hundred messages a second; more would only make each send dearer (see `concurrency`).
+        """
+        return cls(concurrency=min(32, max(4, math.ceil(send_rate * 0.25))), **values)
 
 
 class DueOutcome(StrEnum):
@@ -216,6 +227,10 @@ class Dispatcher:
         self._policy = policy or DeliveryPolicy()
         self._lock = asyncio.Lock()
         self._in_flight: set[int] = set()  # session ids this process is sending right now
+
+    @property
+    def policy(self) -> DeliveryPolicy:
+        return self._policy
 
     async def dispatch_due(self) -> DispatchReport:
         """Serve everyone due now, batch after batch; a tick already running is not doubled."""
@@ -356,7 +371,7 @@ def _fresh_view(session_id: int, member: Member, plan: Plan) -> SessionView:
     )
 
 
-_Result = tuple[Outgoing, int | DeliveryError, asyncio.Future[None]]
+_Result = tuple[Outgoing, int | DeliveryError]
 
 
 def backoff_seconds(policy: DeliveryPolicy, attempts: int, retry_after: float | None) -> float:
@@ -366,12 +381,14 @@ def backoff_seconds(policy: DeliveryPolicy, attempts: int, retry_after: float | 
 
 
 class _Outbox:
-    """Sends claimed sessions, at most `concurrency` at once, and records every outcome.
+    """Sends claimed sessions with `concurrency` workers and records every outcome.
 
-    A send frees its slot as soon as Telegram answers, but counts as unrecorded until its
-    outcome is committed; unrecorded sends are bounded by `concurrency * unrecorded_per_slot`,
-    which bounds what a crash can duplicate. One recorder task commits outcomes in groups,
-    gathering for up to `record_wait` seconds.
+    Each worker sends one message at a time and starts its next as soon as Telegram answers,
+    the way a plain PTB send loop does, so a tick runs `concurrency` long-lived tasks rather
+    than one per message. A send counts as unrecorded until its outcome is committed;
+    unrecorded sends are bounded by `unrecorded_bound`, which bounds what a crash can
+    duplicate. One recorder task commits outcomes in groups, gathering for up to
+    `record_wait` seconds or half the bound, whichever comes first.
     """
 
     def __init__(
@@ -390,49 +407,54 @@ class _Outbox:
         self._policy = policy
         self._in_flight = in_flight
         self._report = report
-        self._slots = asyncio.Semaphore(policy.concurrency)
-        self._unrecorded = asyncio.Semaphore(policy.concurrency * policy.unrecorded_per_slot)
+        self._limit = policy.unrecorded_bound
+        self._unrecorded = asyncio.Semaphore(self._limit)
+        # Half a batch: the next batch is claimed while half of this one still waits, so the
+        # workers never wait for a claim (the lease covers 1.5 batches' wait, see `lease`).
+        self._queue: asyncio.Queue[Outgoing | None] = asyncio.Queue(
+            maxsize=max(policy.concurrency, policy.batch_size // 2)
+        )
         self._results: asyncio.Queue[_Result | None] = asyncio.Queue()
-        self._sends: set[asyncio.Task[None]] = set()
+        self._workers = [asyncio.create_task(self._work()) for _ in range(policy.concurrency)]
         self._recorder = asyncio.create_task(self._record_all())
 
     async def submit(self, item: Outgoing) -> None:
-        """Start sending `item` as soon as a slot is free."""
-        await self._unrecorded.acquire()
-        await self._slots.acquire()
+        """Queue `item` for the next free worker (waits while the queue is full)."""
         self._in_flight.add(item.view.session_id)
-        task = asyncio.create_task(self._send(item))
-        self._sends.add(task)
-        task.add_done_callback(self._sends.discard)
+        await self._queue.put(item)
 
     async def close(self) -> None:
-        """Wait for the sends started and for their outcomes to be committed."""
+        """Wait for the queued sends and for their outcomes to be committed."""
         try:
-            if self._sends:
-                await asyncio.gather(*self._sends, return_exceptions=True)
+            for _ in self._workers:
+                await self._queue.put(None)
+            await asyncio.gather(*self._workers, return_exceptions=True)
         finally:
+            for worker in self._workers:
+                worker.cancel()  # only if close() itself was cancelled while waiting
+            while not self._queue.empty():  # never sent: the lease brings them back
+                left = self._queue.get_nowait()
+                if left is not None:
+                    self._in_flight.discard(left.view.session_id)
             self._results.put_nowait(None)
             await self._recorder
 
-    async def _send(self, item: Outgoing) -> None:
-        slot_held = True
-        try:
+    async def _work(self) -> None:
+        while (item := await self._queue.get()) is not None:
             if self._clock.now() >= item.lease_until - self._policy.lease / 2:
                 # Too little of the lease left to be sure nobody takes it over mid-send: leave
                 # it pending, the lease brings it back.
                 self._report.deferred += 1
-                return
-            outcome = await self._attempt(item.view)
-            recorded = asyncio.get_running_loop().create_future()
-            self._results.put_nowait((item, outcome, recorded))
-            self._slots.release()
-            slot_held = False
-            await recorded
-        finally:
-            self._in_flight.discard(item.view.session_id)
-            self._unrecorded.release()
-            if slot_held:
-                self._slots.release()
+                self._in_flight.discard(item.view.session_id)
+                continue
+            await self._unrecorded.acquire()
+            try:
+                outcome = await self._attempt(item.view)
+            except BaseException:
+                self._unrecorded.release()
+                self._in_flight.discard(item.view.session_id)
+                raise
+            self._results.put_nowait((item, outcome))  # the recorder releases the slot
 
     async def _attempt(self, view: SessionView) -> int | DeliveryError:
         try:
@@ -444,35 +466,41 @@ class _Outbox:
             return RetryLater(type(exc).__name__)
 
     async def _record_all(self) -> None:
+        loop = asyncio.get_running_loop()
+        # Commit at half the bound, so sends go on while the commit runs.
+        cap = max(1, self._limit // 2)
         stop = False
         while not stop:
             first = await self._results.get()
             if first is None:
                 return
             group = [first]
-            limit = self._policy.concurrency * self._policy.unrecorded_per_slot
-            deadline = asyncio.get_running_loop().time() + self._policy.record_wait
-            while len(group) < limit:
-                timeout = deadline - asyncio.get_running_loop().time()
-                if timeout <= 0:
-                    break
-                try:
-                    item = await asyncio.wait_for(self._results.get(), timeout)
-                except TimeoutError:
-                    break
-                if item is None:
+            deadline = loop.time() + self._policy.record_wait
+            while len(group) < cap:
+                if self._results.empty():
+                    remaining = deadline - loop.time()
+                    if remaining <= 0:
+                        break
+                    try:
+                        async with asyncio.timeout(remaining):
+                            result = await self._results.get()
+                    except TimeoutError:
+                        break
+                else:  # already waiting: taken without a trip through the event loop
+                    result = self._results.get_nowait()
+                if result is None:
                     stop = True
                     break
-                group.append(item)
+                group.append(result)
             try:
                 await self._record(group)
             except Exception:
                 # The sessions stay pending: their leases bring them back (maybe as duplicates).
                 log.exception("could not record %d send outcomes", len(group))
             finally:
-                for _, _, recorded in group:
-                    if not recorded.done():
-                        recorded.set_result(None)
+                for item, _ in group:
+                    self._in_flight.discard(item.view.session_id)
+                    self._unrecorded.release()
 
     async def _record(self, group: Sequence[_Result]) -> None:
         now = self._clock.now()
@@ -480,7 +508,7 @@ class _Outbox:
         retry: list[tuple[int, datetime]] = []
         failed: list[int] = []
         gone: list[SessionView] = []
-        for item, outcome, _ in group:
+        for item, outcome in group:
             view = item.view
             attempts = item.attempts + 1
             if isinstance(outcome, int):

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+import threading
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import make_url
 
+from bot.domain.library import Library
+from bot.playground.emulator import ApiCall, BotApiEmulator
 from bot.services.clock import ManualClock
-from bot.services.delivery import DeliveryPolicy
+from bot.services.delivery import DeliveryPolicy, DispatchReport
 from bot.services.sessions import session_view
 from bot.storage.db import create_engine, create_session_factory
 from bot.storage.migrate import upgrade
@@ -153,6 +157,51 @@ async def test_a_claim_left_by_a_crash_returns_after_its_lease_and_is_sent_once(
     clock.advance(timedelta(minutes=5))
     assert (await survivor.dispatch_due()).claimed == 0
     assert delivered(rig.emulator) == {1: 1, 2: 1, 3: 1}
+
+
+async def test_while_outcomes_cannot_be_recorded_at_most_the_bound_are_sent(
+    db_url: str, emulator: BotApiEmulator, library: Library, clock: ManualClock
+) -> None:
+    """The crash-duplicate bound, observed: while the database refuses the outcome commits,
+    no more than `unrecorded_bound` messages go out, and all of them are made good after."""
+    people = 40
+    policy = DeliveryPolicy(batch_size=people, concurrency=2, unrecorded_per_slot=3)
+    rig = Rig(db_url, emulator, library, clock)
+    await rig.start()
+    path = make_url(db_url).database
+    assert path is not None
+    blocker = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    locked = threading.Event()
+
+    def lock_on_first_send(call: ApiCall) -> None:
+        # In the emulator's thread, before its first answer: no outcome can be committed yet.
+        if call.method == "sendMessage" and not locked.is_set():
+            blocker.execute("BEGIN IMMEDIATE")  # holds SQLite's one write lock
+            locked.set()
+
+    unsubscribe = emulator.subscribe(lock_on_first_send)
+    tick: asyncio.Task[DispatchReport] | None = None
+    try:
+        await rig.seed(person(uid, next_at=SIX, reminder="06:00") for uid in range(1, people + 1))
+        dispatcher = await rig.dispatcher(policy)
+        tick = asyncio.create_task(dispatcher.dispatch_due())
+        await emulator.wait_for(lambda: sum(delivered(emulator).values()) >= 1)
+        await asyncio.sleep(1.0)  # ample time for more sends, were any allowed
+        assert locked.is_set()
+        assert sum(delivered(emulator).values()) == policy.unrecorded_bound == 6
+        assert not tick.done()
+
+        blocker.execute("ROLLBACK")
+        report = await asyncio.wait_for(tick, timeout=30)
+    finally:
+        unsubscribe()
+        blocker.close()  # rolls back, if a failed assertion left the lock held
+        if tick is not None and not tick.done():
+            tick.cancel()
+            await asyncio.gather(tick, return_exceptions=True)
+        await rig.close()
+    assert report.sent == people
+    assert delivered(emulator) == dict.fromkeys(range(1, people + 1), 1)
 
 
 # Catch-up after downtime. Berlin: 07:00 local is 06:00 UTC until 29 March, 05:00 UTC after.
