@@ -97,12 +97,13 @@ def prescription_on(
 
     position = state.position(ladder.id)
     level = min(max(position.level, 1), ladder.top_level)
-    at_or_below = [m for m in ladder.moves[:level] if ok(m)]
-    if at_or_below:
-        return prescribe(at_or_below[-1], position)
-    above = [m for m in ladder.moves[level:] if ok(m)]
-    if above:
-        return prescribe(above[0], position)
+    # The highest allowed move at or below their level, else the lowest allowed above it.
+    for move in reversed(ladder.moves[:level]):
+        if ok(move):
+            return prescribe(move, position)
+    for move in ladder.moves[level:]:
+        if ok(move):
+            return prescribe(move, position)
     return None
 
 

@@ -100,7 +100,7 @@ SCREEN_QUESTIONS: tuple[ScreenQuestion, ...] = (
 
 def is_safe(move: Move, contraindications: frozenset[Contraindication]) -> bool:
     """Whether the safety screen allows this move."""
-    if move.contraindications & contraindications:
+    if not move.contraindications.isdisjoint(contraindications):
         return False
     # The screen's floor answer rules out every floor or kneeling move, whether or not the
     # content author remembered to list NO_FLOOR on it.
@@ -109,7 +109,7 @@ def is_safe(move: Move, contraindications: frozenset[Contraindication]) -> bool:
 
 def has_equipment(move: Move, equipment: frozenset[Equipment]) -> bool:
     """Whether the person has everything the move needs (no equipment is always at hand)."""
-    return move.equipment <= (equipment | {Equipment.NONE})
+    return move.equipment <= equipment or move.equipment <= (equipment | {Equipment.NONE})
 
 
 def allowed(move: Move, profile: Profile) -> bool:
