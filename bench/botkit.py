@@ -1,4 +1,4 @@
-"""What the measured parts need from the bot itself: settings, a sample message, draining.
+"""What the measured parts need from the bot itself: settings, sample messages, draining.
 
 Imported only inside child processes (it pulls in PTB, SQLAlchemy and the bot).
 """
@@ -11,7 +11,13 @@ from types import SimpleNamespace
 from typing import Any
 
 from bench.seed import BENCH_DUE
-from bench.support import TOKEN, JSONDict, emulator_stats, process_cpu_seconds
+from bench.support import (
+    TOKEN,
+    JSONDict,
+    emulator_stats,
+    process_cpu_seconds,
+    thread_cpu_seconds,
+)
 from bot.config import Settings, load_settings
 from bot.domain.library import Library
 from bot.domain.planner import plan_day
@@ -48,24 +54,33 @@ class _CapturingBot:
         return SimpleNamespace(message_id=1)
 
 
-async def sample_message(library: Library) -> dict[str, Any]:
-    """send_message's arguments for a real daily message (HTML text, answer buttons) as the
-    dispatcher's TelegramSender renders it, without the chat id."""
+async def sample_messages(library: Library, count: int) -> list[dict[str, Any]]:
+    """send_message's arguments for `count` different real daily messages (HTML text, answer
+    buttons), as the dispatcher's TelegramSender renders them, without the chat id.
+
+    Each is a different person's plan with its own session id in the buttons, so raw PTB
+    sends what the dispatcher sends: fresh objects of the same shape and size, not one message
+    over and over (whose objects would stay hot in the CPU's caches).
+    """
     day = BENCH_DUE.date()
-    plan = plan_day(library, CoachState(), day, plan_seed(1, day))
-    view = SessionView(
-        session_id=1,
-        user_id=1,
-        chat_id=1,
-        language_code="en",
-        local_date=day,
-        focus=plan.focus,
-        stretch=plan.stretch,
-        strength=plan.strength,
-    )
     capture = _CapturingBot()
-    await TelegramSender(capture, SessionRenderer(library)).send_session(view)  # type: ignore[arg-type]
-    return {k: v for k, v in capture.kwargs.items() if k != "chat_id"}
+    sender = TelegramSender(capture, SessionRenderer(library))  # type: ignore[arg-type]
+    messages = []
+    for person in range(1, count + 1):
+        plan = plan_day(library, CoachState(), day, plan_seed(person, day))
+        view = SessionView(
+            session_id=person,
+            user_id=person,
+            chat_id=person,
+            language_code="en",
+            local_date=day,
+            focus=plan.focus,
+            stretch=plan.stretch,
+            strength=plan.strength,
+        )
+        await sender.send_session(view)
+        messages.append({k: v for k, v in capture.kwargs.items() if k != "chat_id"})
+    return messages
 
 
 @dataclass
@@ -76,12 +91,15 @@ class Window:
     wall_s: float = 0.0
     cpu_s: float = 0.0
     emulator_cpu_s: float = 0.0
+    thread_cpu_s: dict[str, float] = field(default_factory=dict)
+    _threads0: dict[str, float] = field(default_factory=dict, repr=False)
     _t0: float = field(default=0.0, repr=False)
     _c0: float = field(default=0.0, repr=False)
     _e0: float = field(default=0.0, repr=False)
 
     def __enter__(self) -> Window:
         self._e0 = process_cpu_seconds(self.emulator_pid)
+        self._threads0 = thread_cpu_seconds()
         self._c0 = time.process_time()
         self._t0 = time.perf_counter()
         return self
@@ -90,6 +108,12 @@ class Window:
         self.wall_s = time.perf_counter() - self._t0
         self.cpu_s = time.process_time() - self._c0
         self.emulator_cpu_s = process_cpu_seconds(self.emulator_pid) - self._e0
+        after = thread_cpu_seconds()
+        self.thread_cpu_s = {
+            name: round(seconds - self._threads0.get(name, 0.0), 2)
+            for name, seconds in after.items()
+            if seconds - self._threads0.get(name, 0.0) > 0
+        }
 
     def figures(self, count: int) -> JSONDict:
         per = max(count, 1)
@@ -100,6 +124,8 @@ class Window:
             "cpu_ms_per_msg": round(1000 * self.cpu_s / per, 3),
             "cpu_utilisation": round(self.cpu_s / self.wall_s, 3) if self.wall_s else 0.0,
             "emulator_cpu_ms_per_msg": round(1000 * self.emulator_cpu_s / per, 3),
+            # The process's CPU by thread (main: the event loop; others: database drivers).
+            "cpu_s_by_thread": self.thread_cpu_s,
             "emulator_utilisation": (
                 round(self.emulator_cpu_s / self.wall_s, 3) if self.wall_s else 0.0
             ),
