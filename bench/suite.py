@@ -41,9 +41,9 @@ from bench.support import (
     run_child,
 )
 
-# Sends in flight for raw PTB and the dispatcher alike: what the app uses at its default send
-# rate (DeliveryPolicy.for_rate), and PTB's cheapest setting here (httpcore's pool costs grow
-# with the connections in use). WIDE_CONCURRENCY shows that growth, for context.
+# The throughput part runs raw PTB and the dispatcher at the same `Sizes.concurrency` (8: what
+# the app keeps at 30/s, and PTB's cheapest setting here), and raw PTB once more at
+# WIDE_CONCURRENCY for context: httpcore's pool costs grow with the connections in use.
 WIDE_CONCURRENCY = 64
 PARTS = ("throughput", "rate", "burst", "startup", "claim", "postgres", "jobqueue")
 

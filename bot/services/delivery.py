@@ -119,7 +119,7 @@ class DeliveryPolicy:
     lease: timedelta = timedelta(minutes=2)
     max_attempts: int = 6
     # Sends in flight at once. The rate limiter sets the real pace; more in flight only slows
-    # httpcore's connection pool (bench/: raw PTB 319 msg/s at 64 against 763 at 8).
+    # httpcore's connection pool (bench/: raw PTB 311 msg/s at 64 against 742 at 8).
     concurrency: int = 8
     # Sent but not yet recorded, at most `unrecorded_bound` (the only messages a crash can
     # send twice). Several sends' outcomes share one commit, which is most of the
