@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -40,14 +42,19 @@ def _button(label: str, data: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=data)
 
 
-def session_keyboard(view: SessionView) -> InlineKeyboardMarkup | None:
+# A keyboard as (label, callback data) rows: built once, then made into PTB objects for the
+# handlers or into the Bot API's JSON for the daily send.
+ButtonRows = list[list[tuple[str, str]]]
+
+
+def session_buttons(view: SessionView) -> ButtonRows | None:
     """Answer buttons for each move not yet answered, then snooze and skip; none when done."""
     lang = view.language_code
-    rows: list[list[InlineKeyboardButton]] = []
+    rows: ButtonRows = []
     for slot in view.open_slots:
         prefix = text(_SLOT_LABELS[slot], lang)
         buttons = [
-            _button(
+            (
                 f"{prefix}: {text(_BUTTON_KEYS[o], lang)}",
                 FeedbackData(view.session_id, slot, o).encode(),
             )
@@ -62,9 +69,34 @@ def session_keyboard(view: SessionView) -> InlineKeyboardMarkup | None:
         (SessionAction.SKIP_TODAY, "button.skip_today"),
     ]
     rows.append(
-        [_button(text(k, lang), SessionActionData(view.session_id, a).encode()) for a, k in actions]
+        [(text(k, lang), SessionActionData(view.session_id, a).encode()) for a, k in actions]
     )
-    return InlineKeyboardMarkup(rows)
+    return rows
+
+
+def session_keyboard(view: SessionView) -> InlineKeyboardMarkup | None:
+    """The session's buttons as PTB objects, for the handlers' replies and edits."""
+    rows = session_buttons(view)
+    if rows is None:
+        return None
+    return InlineKeyboardMarkup([[_button(label, data) for label, data in row] for row in rows])
+
+
+def session_keyboard_json(view: SessionView) -> dict[str, Any] | None:
+    """The same buttons as the Bot API's JSON `reply_markup`, for the daily send.
+
+    This is the dispatcher's hot path: eleven PTB button objects cost about 90 µs to build
+    and 70 µs more to turn back into this JSON, a sixth of a reminder's CPU (bench/); the
+    JSON itself costs a few µs. Equal to `session_keyboard(view).to_dict()` (tested).
+    """
+    rows = session_buttons(view)
+    if rows is None:
+        return None
+    return {
+        "inline_keyboard": [
+            [{"text": label, "callback_data": data} for label, data in row] for row in rows
+        ]
+    }
 
 
 def pain_keyboard(session_id: int, slot: Slot) -> InlineKeyboardMarkup:

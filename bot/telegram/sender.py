@@ -12,7 +12,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 
 from bot.services.delivery import RecipientGone, RetryLater, Undeliverable
 from bot.services.views import SessionView
-from bot.telegram.keyboards import session_keyboard
+from bot.telegram.keyboards import session_keyboard_json
 from bot.telegram.render import SessionRenderer
 
 
@@ -38,12 +38,16 @@ class TelegramSender:
         self._renderer = renderer
 
     async def send_session(self, view: SessionView) -> int:
+        # The keyboard goes as the Bot API's JSON (PTB passes `api_kwargs` through as given):
+        # the same bytes as an InlineKeyboardMarkup, without building and serialising eleven
+        # PTB objects per reminder.
+        keyboard = session_keyboard_json(view)
         async with delivery_errors():
             message = await self._bot.send_message(
                 chat_id=view.chat_id,
                 text=self._renderer.session_html(view),
                 parse_mode=ParseMode.HTML,
-                reply_markup=session_keyboard(view),
+                api_kwargs=None if keyboard is None else {"reply_markup": keyboard},
             )
         return message.message_id
 
