@@ -9,6 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.domain.state import Prescription
 
 
 class Kind(StrEnum):
@@ -129,11 +133,34 @@ class Library:
     ladders: Mapping[str, Ladder]
     sources: Mapping[str, str] = field(default_factory=dict)  # key -> full citation
     moves: Mapping[str, Move] = field(init=False, repr=False, compare=False)
+    # Each kind's ladders sorted by id, the order the planner's random draws see.
+    sorted_ladders: Mapping[Kind, tuple[Ladder, ...]] = field(init=False, repr=False, compare=False)
+
+    # A memo for `safety.allowed_ids`: (screen, equipment) -> ids of the moves they allow.
+    allowed_memo: dict[tuple[frozenset[Contraindication], frozenset[Equipment]], frozenset[str]] = (
+        field(init=False, repr=False, compare=False, default_factory=dict)
+    )
+
+    # A memo for the planner: what a ladder offers at a given level and dose step, under a
+    # given set of allowed moves (see `planner._offers`).
+    offer_memo: dict[tuple[str, int, int, frozenset[str], bool], Prescription | None] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
 
     def __post_init__(self) -> None:
-        # Built once: the planner looks moves up by id on every plan.
+        # Built once: the planner looks moves up by id, and ladders by kind, on every plan.
         index = {m.id: m for ladder in self.ladders.values() for m in ladder.moves}
         object.__setattr__(self, "moves", index)
+        by_kind = {
+            kind: tuple(
+                sorted(
+                    (ladder for ladder in self.ladders.values() if ladder.kind is kind),
+                    key=lambda ladder: ladder.id,
+                )
+            )
+            for kind in Kind
+        }
+        object.__setattr__(self, "sorted_ladders", by_kind)
 
     def move(self, move_id: str) -> Move:
         return self.moves[move_id]

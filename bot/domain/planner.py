@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from bot.domain.library import Area, Kind, Ladder, Library, Move
-from bot.domain.safety import allowed
+from bot.domain.safety import allowed, allowed_ids
 from bot.domain.state import CoachState, LadderPosition, PastDay, Plan, Prescription
 
 FOCUS_WEIGHT = 3
@@ -91,11 +91,18 @@ def prescription_on(
 
     `gentle_only` leaves out high-intensity moves, for the easy days between hard ones.
     """
+    permitted = frozenset(m.id for m in ladder.moves if allowed(m, state.profile))
+    return _offer(ladder, state.position(ladder.id), permitted, gentle_only=gentle_only)
+
+
+def _offer(
+    ladder: Ladder, position: LadderPosition, permitted: frozenset[str], *, gentle_only: bool
+) -> Prescription | None:
+    """`prescription_on`, given the ids of the moves the person's profile allows."""
 
     def ok(move: Move) -> bool:
-        return allowed(move, state.profile) and not (gentle_only and move.high_intensity)
+        return move.id in permitted and not (gentle_only and move.high_intensity)
 
-    position = state.position(ladder.id)
     level = min(max(position.level, 1), ladder.top_level)
     # The highest allowed move at or below their level, else the lowest allowed above it.
     for move in reversed(ladder.moves[:level]):
@@ -216,15 +223,30 @@ def easier_option(library: Library, state: CoachState, move: Move) -> Prescripti
 
 def _sorted_ladders(library: Library, kind: Kind) -> tuple[Ladder, ...]:
     # Sorted so that the rng sees the same sequence whatever order the content was loaded in.
-    return tuple(sorted(library.ladders_of(kind), key=lambda ladder: ladder.id))
+    return library.sorted_ladders[kind]
+
+
+# What a ladder offers depends only on the level and dose step, the allowed moves and
+# `gentle_only`: few combinations, so `_offers` remembers them per library (bounded).
+OFFER_MEMO_SIZE = 4096
+_FIRST = LadderPosition(ladder="")  # where everyone starts on a ladder they have not climbed
 
 
 def _offers(
     library: Library, state: CoachState, kind: Kind, *, gentle_only: bool
 ) -> list[Prescription]:
+    permitted = allowed_ids(library, state.profile)
+    memo = library.offer_memo
     offers = []
     for ladder in _sorted_ladders(library, kind):
-        offer = prescription_on(state, ladder, gentle_only=gentle_only)
+        position = state.positions.get(ladder.id, _FIRST)
+        key = (ladder.id, position.level, position.dose_step, permitted, gentle_only)
+        if key in memo:
+            offer = memo[key]
+        else:
+            if len(memo) >= OFFER_MEMO_SIZE:
+                memo.clear()
+            offer = memo[key] = _offer(ladder, position, permitted, gentle_only=gentle_only)
         if offer is not None:
             offers.append(offer)
     return offers

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.domain.library import Contraindication, Equipment, Move
+from bot.domain.library import Contraindication, Equipment, Library, Move
 from bot.domain.state import Profile
 
 # Pain on a 0-10 scale. Silbernagel pain-monitoring model as EVIDENCE.md summarises it
@@ -115,6 +115,27 @@ def has_equipment(move: Move, equipment: frozenset[Equipment]) -> bool:
 def allowed(move: Move, profile: Profile) -> bool:
     """Whether the move may be planned for this person: safe for them and doable at home."""
     return is_safe(move, profile.contraindications) and has_equipment(move, profile.equipment)
+
+
+# Distinct (screen, equipment) pairs remembered per library; people share a handful of them.
+ALLOWED_MEMO_SIZE = 1024
+
+
+def allowed_ids(library: Library, profile: Profile) -> frozenset[str]:
+    """The ids of every move in `library` that is `allowed` for this profile.
+
+    It depends only on the profile's screen and equipment, which few combinations cover, so
+    it is remembered per library: the planner asks on every plan, for each move it weighs.
+    """
+    key = (profile.contraindications, profile.equipment)
+    memo = library.allowed_memo
+    found = memo.get(key)
+    if found is None:
+        if len(memo) >= ALLOWED_MEMO_SIZE:
+            memo.clear()
+        found = frozenset(m.id for m in library.moves.values() if allowed(m, profile))
+        memo[key] = found
+    return found
 
 
 def filter_moves(moves: Iterable[Move], profile: Profile) -> tuple[Move, ...]:

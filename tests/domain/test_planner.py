@@ -288,6 +288,34 @@ def test_gentle_day_falls_back_below_a_high_intensity_level(library: Library) ->
     assert "open-chain-4" not in seen
 
 
+def test_a_remembered_hard_day_offer_is_not_given_on_a_gentle_day(library: Library) -> None:
+    # The planner remembers each ladder's offer on the library; a hard day's offer at a
+    # high-intensity level must not come back on a gentle day at the same position.
+    fresh = _small_library(library, "butterfly", "open-chain")
+    hard = plan_day(fresh, _state(positions={"open-chain": (4, 1)}), DAY, rng_for(1, DAY))
+    assert hard.strength is not None
+    assert hard.strength.move.id == "open-chain-4"
+
+    yesterday = (_past(1, "butterfly-1", "open-chain-4", fresh),)
+    gentle_state = _state(positions={"open-chain": (4, 1)}, history=yesterday)
+    gentle = plan_day(fresh, gentle_state, DAY, rng_for(1, DAY))
+
+    assert gentle.strength is not None
+    assert gentle.strength.move.id == "open-chain-3"
+
+
+def test_a_remembered_offer_is_not_given_to_a_different_screen(library: Library) -> None:
+    fresh = _small_library(library, *library.ladders)
+    for seed in SEEDS:
+        plan_day(fresh, _state(), DAY, rng_for(seed, DAY))
+
+    for seed in SEEDS:
+        plan = plan_day(fresh, _state(contraindications=NO_FLOOR), DAY, rng_for(seed, DAY))
+        moves = [p.move for p in (plan.stretch, plan.strength) if p is not None]
+        assert moves
+        assert not any(move.needs_floor for move in moves)
+
+
 def test_gentle_day_without_a_gentle_move_rests_strength(library: Library) -> None:
     hard_only = _small_library(library, "side-lunge", "copenhagen")
     history = (_past(1, "side-lunge-1", "copenhagen-1", hard_only),)
@@ -554,3 +582,24 @@ def test_property_weekly_rhythm_over_long_runs(
         assert day + timedelta(days=1) not in hard
         in_week = [d for d in hard if day <= d < day + timedelta(days=7)]
         assert len(in_week) <= MAX_HARD_DAYS_PER_WEEK
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data(), seed=st.integers(0, 2**32))
+def test_property_remembered_offers_plan_as_a_fresh_library_does(
+    any_library: Library, states: States, data: st.DataObject, seed: int
+) -> None:
+    """The planner remembers what each ladder offers (per level, dose step, allowed moves and
+    gentleness) on the library it is given; after any number of other people's plans, the
+    plan must be the one a library that remembers nothing gives."""
+    state = data.draw(states(any_library))
+    if _must_refuse(any_library, state, DAY):
+        return
+    fresh = Library(areas=any_library.areas, ladders=any_library.ladders)
+    assert not fresh.offer_memo
+    assert not fresh.allowed_memo
+
+    remembered = plan_day(any_library, state, DAY, random.Random(seed))
+
+    assert remembered == plan_day(fresh, state, DAY, random.Random(seed))
+    assert any_library.offer_memo  # the shared library did remember
