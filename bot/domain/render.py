@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 from bot.domain.library import Dose, Move
 
@@ -33,8 +34,12 @@ def format_dose(dose: Dose) -> str:
     return f"{text} per side" if dose.per_side else text
 
 
+@lru_cache(maxsize=1024)
 def render_move(move: Move, dose: Dose) -> str:
-    """Render one move as a compact Telegram-HTML block."""
+    """Render one move as a compact Telegram-HTML block.
+
+    Remembered: moves and doses are frozen and few, and every daily message renders two.
+    """
     esc = _escape
     lines = [f"<b>{esc(move.name)}</b> — {esc(format_dose(dose))}"]
     lines += [f"• {esc(cue)}" for cue in move.cues]

@@ -9,7 +9,7 @@ from bot.domain.render import format_dose, render_move
 from bot.domain.safety import SCREEN_QUESTIONS
 from bot.domain.state import Outcome, Prescription
 from bot.services.views import ScheduleView, SessionView, SetupStep, SetupView, Slot, SlotAnswer
-from bot.texts import text
+from bot.texts import day_label, text
 
 _ANSWER_KEYS = {
     Outcome.DONE: "answer.done",
@@ -36,7 +36,7 @@ class SessionRenderer:
     def session_html(self, view: SessionView) -> str:
         lang = view.language_code
         area = self.library.areas.get(view.focus)
-        parts = [text("session.title", lang, date=view.local_date.strftime("%a %d %b"))]
+        parts = [text("session.title", lang, date=day_label(view.local_date, lang))]
         if area is not None:
             parts.append(f"<i>{escape(area.why)}</i>")
         if view.stretch is None and view.strength is None:
@@ -164,9 +164,8 @@ class SessionRenderer:
 def schedule_html(key: str, view: ScheduleView, lang: str | None) -> str:
     if view.paused:
         return text("schedule.paused", lang)
-    next_text = (
-        view.next_reminder_local.strftime("%a %d %b, %H:%M") if view.next_reminder_local else "—"
-    )
+    at = view.next_reminder_local
+    next_text = f"{day_label(at.date(), lang)}, {at:%H:%M}" if at is not None else "—"
     return text(
         key, lang, time=view.reminder_time, zone=escape(view.timezone), next=escape(next_text)
     )

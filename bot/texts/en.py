@@ -89,6 +89,9 @@ TEXTS: dict[str, str] = {
         "Tell me your time zone as Area/City, like <code>/timezone Europe/Lisbon</code> "
         "or <code>/timezone America/New_York</code>."
     ),
+    # --- dates: short names, Monday first and January first, separated by spaces --------
+    "date.weekdays": "Mon Tue Wed Thu Fri Sat Sun",
+    "date.months": "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec",
     # --- the daily session ----------------------------------------------------------------
     "session.title": "<b>Your inner-thigh session</b> · {date}",
     "session.stretch": "Stretch",

@@ -94,6 +94,9 @@ TEXTS: dict[str, str] = {
         "Dime tu zona horaria como Región/Ciudad, por ejemplo "
         "<code>/timezone Europe/Lisbon</code> o <code>/timezone America/New_York</code>."
     ),
+    # --- dates: short names, Monday first and January first, separated by spaces --------
+    "date.weekdays": "lun mar mié jue vie sáb dom",
+    "date.months": "ene feb mar abr may jun jul ago sep oct nov dic",
     # --- the daily session ----------------------------------------------------------------
     "session.title": "<b>Tu sesión para la cara interna del muslo</b> · {date}",
     "session.stretch": "Estiramiento",

@@ -6,11 +6,12 @@ import re
 import string
 import unicodedata
 from collections import Counter
+from datetime import date, timedelta
 
 import pytest
 
 from bot.playground.html_check import check_html, utf16_len
-from bot.texts import CATALOGUES, FALLBACK, text
+from bot.texts import CATALOGUES, FALLBACK, day_label, text
 
 ENGLISH = CATALOGUES[FALLBACK]
 TRANSLATIONS = {lang: texts for lang, texts in CATALOGUES.items() if lang != FALLBACK}
@@ -155,3 +156,21 @@ def test_other_languages_fall_back_to_english(language_code: str | None) -> None
 
 def test_text_fills_placeholders() -> None:
     assert "<b>7:30</b>" in text("time.saved", "es-AR", time="7:30", zone="Europe/Madrid", next="—")
+
+
+@pytest.mark.parametrize("lang", sorted(CATALOGUES))
+def test_every_language_names_seven_days_and_twelve_months(lang: str) -> None:
+    days = CATALOGUES[lang]["date.weekdays"].split()
+    months = CATALOGUES[lang]["date.months"].split()
+    assert (len(days), len(set(days))) == (7, 7)
+    assert (len(months), len(set(months))) == (12, 12)
+
+
+def test_dates_are_said_in_the_persons_language() -> None:
+    monday = date(2026, 3, 2)
+    assert day_label(monday, "en") == monday.strftime("%a %d %b") == "Mon 02 Mar"
+    assert day_label(monday, "es-MX") == "lun 02 mar"
+    assert day_label(monday, "fr") == "Mon 02 Mar"  # no French catalogue: English
+    week = [day_label(monday + timedelta(days=n), "es") for n in range(7)]
+    assert [label.split()[0] for label in week] == ["lun", "mar", "mié", "jue", "vie", "sáb", "dom"]
+    assert day_label(date(2026, 12, 31), "es") == "jue 31 dic"

@@ -20,7 +20,7 @@ from bot.telegram.keyboards import (
     setup_keyboard,
 )
 from bot.telegram.render import schedule_html
-from bot.texts import text
+from bot.texts import day_label, text
 
 _DEEP_LINK = re.compile(r"^focus_(balance|hips|knees|ankles)$")
 parse_area = area_named
@@ -272,4 +272,5 @@ async def on_summary(update: Update, context: CoachContext) -> None:
         await reply(update, text("summary.usage", lang))
         return
     at = await context.coach.set_summary_day(user_id, chat_id, lang, weekday)
-    await reply(update, text("summary.saved", lang, next=at.strftime("%a %d %b, %H:%M")))
+    next_text = f"{day_label(at.date(), lang)}, {at:%H:%M}"
+    await reply(update, text("summary.saved", lang, next=next_text))
