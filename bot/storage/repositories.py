@@ -95,6 +95,27 @@ def _hhmm(value: str) -> time:
     return time(int(hours), int(minutes))
 
 
+# The columns `_member` reads: a claim fetches only these (on SQLite each timestamp is text
+# parsed in Python, so the unused ones are not free).
+MEMBER_COLUMNS = (
+    "id",
+    "chat_id",
+    "language_code",
+    "timezone",
+    "reminder_time",
+    "next_reminder_at",
+    "last_served_date",
+    "status",
+    "paused_until",
+    "focus",
+    "equipment",
+    "contraindications",
+    "strength_paused",
+    "summary_weekday",
+    "setup_completed",
+)
+
+
 def _member(row: User | Row[Any]) -> Member:
     profile = Profile(
         focus=Area(row.focus) if row.focus else None,
@@ -405,7 +426,7 @@ class DeliveryRepository:
         # identity map and per-object state would be pure cost (a third of the claim's time).
         users = User.__table__
         rows = await self.db.execute(
-            select(users)
+            select(*(users.c[name] for name in MEMBER_COLUMNS))
             .where(users.c.status == UserStatus.ACTIVE, users.c.next_reminder_at <= now)
             .order_by(users.c.next_reminder_at)
             .limit(limit)
