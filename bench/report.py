@@ -147,6 +147,14 @@ def _rows(results: JSONDict) -> list[Row]:
         share = tp["dispatcher"]["per_second"] / tp["raw"]["per_second"]
         by_cpu = tp["raw"]["cpu_ms_per_msg"] / tp["dispatcher"]["cpu_ms_per_msg"]
         figure = f"{share:.0%} by msg/s; {by_cpu:.0%} by CPU per message"
+        runs = tp.get("runs") or {}
+        pairs = [
+            d["per_second"] / r["per_second"]
+            for r, d in zip(runs.get("raw", []), runs.get("dispatcher", []), strict=False)
+            if r["per_second"]
+        ]
+        if len(pairs) > 1:  # each interleaved pair ran a minute apart at most: same machine
+            figure += " (pair by pair: " + ", ".join(f"{p:.0%}" for p in pairs) + ")"
         target_row(section, "dispatcher / raw, same in flight", figure, "raw_share")
     busy = [
         r["cpu_utilisation"]
