@@ -124,7 +124,7 @@ class DeliveryPolicy:
     # Sent but not yet recorded, at most `unrecorded_bound` (the only messages a crash can
     # send twice). Several sends' outcomes share one commit (about 1.8 ms of CPU each through
     # SQLAlchemy and aiosqlite, bench/). A group is committed at half the bound, so sending
-    # goes on while it commits; under full load a commit takes 30 to 100 ms (each trip to
+    # goes on while it commits; under full load a commit takes 30 to 140 ms (each trip to
     # the SQLite thread waits for a turn of the busy event loop, and SQLite's one writer may
     # be a claim), so the other half must cover that many sends, or the workers stop.
     unrecorded_per_slot: int = 16
