@@ -133,8 +133,7 @@ class Library:
     ladders: Mapping[str, Ladder]
     sources: Mapping[str, str] = field(default_factory=dict)  # key -> full citation
     moves: Mapping[str, Move] = field(init=False, repr=False, compare=False)
-    # Each kind's ladders sorted by id, the order the planner's random draws see.
-    sorted_ladders: Mapping[Kind, tuple[Ladder, ...]] = field(init=False, repr=False, compare=False)
+    by_kind: Mapping[Kind, tuple[Ladder, ...]] = field(init=False, repr=False, compare=False)
 
     # A memo for `safety.allowed_ids`: (screen, equipment) -> ids of the moves they allow.
     allowed_memo: dict[tuple[frozenset[Contraindication], frozenset[Equipment]], frozenset[str]] = (
@@ -160,10 +159,12 @@ class Library:
             )
             for kind in Kind
         }
-        object.__setattr__(self, "sorted_ladders", by_kind)
+        object.__setattr__(self, "by_kind", by_kind)
 
     def move(self, move_id: str) -> Move:
         return self.moves[move_id]
 
     def ladders_of(self, kind: Kind) -> tuple[Ladder, ...]:
-        return tuple(ladder for ladder in self.ladders.values() if ladder.kind is kind)
+        """This kind's ladders, sorted by id: the planner's random draws see them in this
+        order whatever order the content was loaded in."""
+        return self.by_kind[kind]

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from bot.domain.library import Area, Kind, Ladder, Library, Move
-from bot.domain.safety import allowed, allowed_ids
+from bot.domain.safety import allowed, allowed_ids, filter_moves
 from bot.domain.state import CoachState, LadderPosition, PastDay, Plan, Prescription
 
 FOCUS_WEIGHT = 3
@@ -91,7 +91,7 @@ def prescription_on(
 
     `gentle_only` leaves out high-intensity moves, for the easy days between hard ones.
     """
-    permitted = frozenset(m.id for m in ladder.moves if allowed(m, state.profile))
+    permitted = frozenset(m.id for m in filter_moves(ladder.moves, state.profile))
     return _offer(ladder, state.position(ladder.id), permitted, gentle_only=gentle_only)
 
 
@@ -212,18 +212,13 @@ def easier_option(library: Library, state: CoachState, move: Move) -> Prescripti
     lower = [m for m in ladder.moves[: move.level - 1] if allowed(m, state.profile)]
     if lower:
         return Prescription(move=lower[-1], dose=lower[-1].doses[-1])
-    for other in _sorted_ladders(library, move.kind):
+    for other in library.ladders_of(move.kind):
         if other.id == ladder.id:
             continue
         gentle = [m for m in other.moves if allowed(m, state.profile) and not m.high_intensity]
         if gentle:
             return Prescription(move=gentle[0], dose=gentle[0].doses[0])
     return None
-
-
-def _sorted_ladders(library: Library, kind: Kind) -> tuple[Ladder, ...]:
-    # Sorted so that the rng sees the same sequence whatever order the content was loaded in.
-    return library.sorted_ladders[kind]
 
 
 # What a ladder offers depends only on the level and dose step, the allowed moves and
@@ -238,7 +233,7 @@ def _offers(
     permitted = allowed_ids(library, state.profile)
     memo = library.offer_memo
     offers = []
-    for ladder in _sorted_ladders(library, kind):
+    for ladder in library.ladders_of(kind):
         position = state.positions.get(ladder.id, _FIRST)
         key = (ladder.id, position.level, position.dose_step, permitted, gentle_only)
         if key in memo:

@@ -133,7 +133,7 @@ def allowed_ids(library: Library, profile: Profile) -> frozenset[str]:
     if found is None:
         if len(memo) >= ALLOWED_MEMO_SIZE:
             memo.clear()
-        found = frozenset(m.id for m in library.moves.values() if allowed(m, profile))
+        found = frozenset(m.id for m in filter_moves(library.moves.values(), profile))
         memo[key] = found
     return found
 
